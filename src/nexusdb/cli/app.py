@@ -1,0 +1,33 @@
+"""The root `nexusdb` app: wires the command groups and turns expected errors into one line."""
+
+import sys
+
+import typer
+from sqlalchemy.exc import OperationalError
+
+from nexusdb.cli import db, seed
+from nexusdb.cli.output import fail
+from nexusdb.errors import NexusError
+
+app = typer.Typer(
+    name="nexusdb",
+    help="A PostgreSQL knowledge base of actors, events, claims, sources and relationships.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(db.app, name="db")
+app.command("seed")(seed.seed)
+
+
+def main() -> None:
+    """Console entry point: expected failures exit 1 with one line on stderr."""
+    try:
+        app()
+    except NexusError as error:
+        fail(str(error))
+    except OperationalError as error:
+        fail(f"database error: {str(error.orig).strip().splitlines()[0]}")
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,101 @@
+"""`nexusdb db ...`: the database itself: where it is, its server, its schema."""
+
+import typer
+
+from nexusdb.cli.output import info, stdout
+from nexusdb.config import get_settings
+from nexusdb.db import embedded, migrations
+from nexusdb.db.engine import database_url, get_engine, redact
+
+app = typer.Typer(
+    help="Manage the database: its server, its schema, its roles.", no_args_is_help=True
+)
+
+
+@app.command("url")
+def url() -> None:
+    """Print the database's connection string (starts the embedded server if needed).
+
+    Example: psql "$(nexusdb db url)"
+    """
+    stdout.print(database_url(), highlight=False)
+
+
+@app.command("start")
+def start() -> None:
+    """Start the embedded PostgreSQL and leave it running for psql, notebooks and GUI tools.
+
+    Example: nexusdb db start
+    """
+    settings = get_settings()
+    if settings.database_url:
+        info("DATABASE_URL is set: nexusdb uses that server and starts none of its own.")
+        return
+    stdout.print(redact(database_url(settings)), highlight=False)
+
+
+@app.command("stop")
+def stop() -> None:
+    """Stop the embedded PostgreSQL.
+
+    Example: nexusdb db stop
+    """
+    if embedded.stop(get_settings().data_dir):
+        info("embedded PostgreSQL stopped")
+    else:
+        info("embedded PostgreSQL was not running")
+
+
+@app.command("status")
+def status() -> None:
+    """Say which database nexusdb uses and whether the embedded server runs.
+
+    Example: nexusdb db status
+    """
+    settings = get_settings()
+    if settings.database_url:
+        stdout.print(f"DATABASE_URL: {redact(settings.database_url)}", highlight=False)
+        return
+    current = embedded.status(settings.data_dir)
+    state = f"running (pid {current.pid})" if current.running else "stopped"
+    stdout.print(f"embedded PostgreSQL in {current.pgdata}: {state}", highlight=False)
+
+
+@app.command("upgrade")
+def upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> None:
+    """Upgrade the schema to REVISION (default: the newest).
+
+    Example: nexusdb db upgrade
+    """
+    migrations.upgrade(get_engine(), revision)
+    info(f"schema at {migrations.current_revision(get_engine())}")
+
+
+@app.command("downgrade")
+def downgrade(revision: str = typer.Argument(..., help="Target revision, or 'base'.")) -> None:
+    """Downgrade the schema to REVISION.
+
+    Example: nexusdb db downgrade base
+    """
+    migrations.downgrade(get_engine(), revision)
+    info(f"schema at {migrations.current_revision(get_engine()) or 'base'}")
+
+
+@app.command("current")
+def current() -> None:
+    """Print the schema revision the database is at.
+
+    Example: nexusdb db current
+    """
+    stdout.print(migrations.current_revision(get_engine()) or "base", highlight=False)
+
+
+@app.command("history")
+def history() -> None:
+    """List the schema revisions, oldest first.
+
+    Example: nexusdb db history
+    """
+    for revision in migrations.history():
+        head = " (head)" if revision.is_head else ""
+        stdout.print(f"{revision.revision}{head}  {revision.message}", highlight=False)

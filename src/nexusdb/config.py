@@ -1,0 +1,29 @@
+"""Settings read from the environment (and `.env`), in one place."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Where the database is and where nexusdb keeps its files.
+
+    `DATABASE_URL` wins when set; otherwise nexusdb runs its own embedded PostgreSQL
+    with its data under `NEXUSDB_DATA_DIR`.
+    """
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    data_dir: Path = Field(default=Path(".nexusdb"), validation_alias="NEXUSDB_DATA_DIR")
+    database_name: str = Field(default="nexusdb", validation_alias="NEXUSDB_DATABASE")
+    statement_timeout_ms: int = Field(
+        default=30_000, validation_alias="NEXUSDB_STATEMENT_TIMEOUT_MS"
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

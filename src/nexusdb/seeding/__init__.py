@@ -1,0 +1,1 @@
+"""Loading `seeds/` into the database: read, validate everything, then sync in one transaction."""

@@ -1,0 +1,103 @@
+"""A source's text as segments, and finding a curator's quote in it.
+
+Offsets are 0-based, half-open, in Unicode code points (Python's str indices), into the
+text exactly as the file holds it.
+"""
+
+import difflib
+import re
+from dataclasses import dataclass
+
+# A line of at least this many words is running text; shorter lines are headings,
+# bylines and page furniture.
+PARAGRAPH_MIN_WORDS = 20
+
+_LINE = re.compile(r"[^\n]+")
+
+
+@dataclass(frozen=True)
+class Segment:
+    ordinal: int
+    kind: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Span:
+    segment: Segment
+    start: int
+    end: int
+
+
+class QuoteNotFoundError(ValueError):
+    pass
+
+
+def split_segments(text: str) -> list[Segment]:
+    """One segment per non-blank line, without its surrounding whitespace."""
+    segments: list[Segment] = []
+    for match in _LINE.finditer(text):
+        line = match.group()
+        stripped = line.strip()
+        if not stripped:
+            continue
+        start = match.start() + (len(line) - len(line.lstrip()))
+        kind = "paragraph" if len(stripped.split()) >= PARAGRAPH_MIN_WORDS else "heading"
+        segments.append(Segment(len(segments) + 1, kind, start, start + len(stripped), stripped))
+    return segments
+
+
+def _occurrences(text: str, quote: str) -> list[int]:
+    found: list[int] = []
+    position = text.find(quote)
+    while position != -1:
+        found.append(position)
+        position = text.find(quote, position + 1)
+    return found
+
+
+def _nearest(quote: str, segments: list[Segment]) -> str:
+    """Where the quote most nearly appears, and the first character where it differs."""
+    best_size, best_segment, best_start = 0, segments[0], 0
+    for segment in segments:
+        matcher = difflib.SequenceMatcher(None, segment.text, quote, autojunk=False)
+        match = matcher.find_longest_match(0, len(segment.text), 0, len(quote))
+        if match.size > best_size:
+            best_size, best_segment, best_start = match.size, segment, match.a - match.b
+    start = max(best_start, 0)
+    passage = best_segment.text[start : start + len(quote)]
+    for index, (wanted, found) in enumerate(zip(quote, passage, strict=False)):
+        if wanted != found:
+            return (
+                f"nearest passage in paragraph {best_segment.ordinal}: {passage!r}; "
+                f"first difference at character {index + 1}: quote has {wanted!r}, "
+                f"source has {found!r}"
+            )
+    return f"nearest passage in paragraph {best_segment.ordinal}: {passage!r}"
+
+
+def locate_quote(
+    text: str, segments: list[Segment], quote: str, occurrence: int | None = None
+) -> Span:
+    """The span of `quote` in `text`; QuoteNotFoundError says why not, for the curator to fix."""
+    found = _occurrences(text, quote)
+    if not found:
+        raise QuoteNotFoundError(f"quote not found in the source; {_nearest(quote, segments)}")
+    if occurrence is None and len(found) > 1:
+        raise QuoteNotFoundError(
+            f"quote occurs {len(found)} times in the source; add 'occurrence: N' "
+            f"(1 to {len(found)}) or quote more words"
+        )
+    index = (occurrence or 1) - 1
+    if index >= len(found):
+        raise QuoteNotFoundError(
+            f"occurrence {occurrence} asked for, but the quote occurs {len(found)} time(s)"
+        )
+    start = found[index]
+    end = start + len(quote)
+    for segment in segments:
+        if segment.start <= start and end <= segment.end:
+            return Span(segment, start, end)
+    raise QuoteNotFoundError("quote spans more than one paragraph; quote within one paragraph")
