@@ -6,6 +6,7 @@ from nexusdb.cli.output import info, stdout
 from nexusdb.config import get_settings
 from nexusdb.db import embedded, migrations
 from nexusdb.db.engine import database_url, get_engine, redact
+from nexusdb.db.roles import READER_ROLE, create_reader_role
 
 app = typer.Typer(
     help="Manage the database: its server, its schema, its roles.", no_args_is_help=True
@@ -99,3 +100,13 @@ def history() -> None:
     for revision in migrations.history():
         head = " (head)" if revision.is_head else ""
         stdout.print(f"{revision.revision}{head}  {revision.message}", highlight=False)
+
+
+@app.command("create-reader")
+def create_reader() -> None:
+    """Create the read-only role nexus_reader (if missing) and grant it the research surface.
+
+    Example: nexusdb db create-reader
+    """
+    create_reader_role(get_engine())
+    info(f"role {READER_ROLE} can read this database")

@@ -1,0 +1,1 @@
+"""`nexusdb seed`: load seeds/ into the database."""

@@ -1,0 +1,126 @@
+"""Test harness: real PostgreSQL only.
+
+A template database is built once per run by `alembic upgrade head` (so the migrations
+are what is tested). Tests that only read or that roll back share one clone of it,
+with a transaction per test; tests that must commit get a fresh clone of their own.
+The server is DATABASE_URL's when set, otherwise the embedded PostgreSQL.
+
+pytest-alembic's built-in tests are collected from this file (see pyproject.toml).
+"""
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Connection, Engine, create_engine, pool
+from sqlalchemy.orm import Session
+
+from nexusdb.config import get_settings
+from nexusdb.db import embedded, migrations
+from nexusdb.db.admin import create_database, drop_database
+from nexusdb.db.engine import sqlalchemy_url, with_database
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+SEEDS = REPOSITORY / "seeds"
+RUN_ID = uuid.uuid4().hex[:8]
+
+
+def make_engine(url: str) -> Engine:
+    return create_engine(sqlalchemy_url(url), poolclass=pool.NullPool)
+
+
+@pytest.fixture(scope="session")
+def server_url() -> str:
+    """A URL on the test server to which CREATE DATABASE can be sent."""
+    configured = os.environ.get("DATABASE_URL")
+    if configured:
+        return configured
+    return embedded.start(REPOSITORY / ".nexusdb")
+
+
+class Databases:
+    """Creates databases named for this run, and drops every one of them at the end."""
+
+    def __init__(self, server_url: str) -> None:
+        self.server_url = server_url
+        self.created: list[str] = []
+
+    def create(self, purpose: str, *, template: str = "template0") -> str:
+        name = f"nexusdb_test_{RUN_ID}_{purpose}_{len(self.created)}"
+        create_database(self.server_url, name, template=template)
+        self.created.append(name)
+        return with_database(self.server_url, name)
+
+    def drop_all(self) -> None:
+        for name in reversed(self.created):
+            drop_database(self.server_url, name)
+
+
+@pytest.fixture(scope="session")
+def databases(server_url: str) -> Iterator[Databases]:
+    manager = Databases(server_url)
+    yield manager
+    manager.drop_all()
+
+
+@pytest.fixture(scope="session")
+def template_name(databases: Databases) -> str:
+    """A database at the head revision, built by the migrations, used only as a template."""
+    url = databases.create("template")
+    engine = make_engine(url)
+    migrations.upgrade(engine)
+    engine.dispose()
+    return url.rsplit("/", 1)[1].split("?")[0]
+
+
+@pytest.fixture
+def fresh_url(databases: Databases, template_name: str) -> str:
+    """A database of its own at head, for a test that commits."""
+    return databases.create("fresh", template=template_name)
+
+
+@pytest.fixture(scope="session")
+def shared_engine(databases: Databases, template_name: str) -> Iterator[Engine]:
+    engine = make_engine(databases.create("shared", template=template_name))
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(shared_engine: Engine) -> Iterator[Connection]:
+    """A connection whose outer transaction is rolled back after the test."""
+    with shared_engine.connect() as conn:
+        outer = conn.begin()
+        yield conn
+        outer.rollback()
+
+
+@pytest.fixture
+def session(connection: Connection) -> Iterator[Session]:
+    """A session that may commit: its commits are savepoints inside the test's transaction."""
+    with Session(connection, join_transaction_mode="create_savepoint") as db_session:
+        yield db_session
+
+
+@pytest.fixture
+def fresh_env(fresh_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A fresh database that nexusdb's own code finds through DATABASE_URL, as a user's would."""
+    monkeypatch.setenv("DATABASE_URL", fresh_url)
+    get_settings.cache_clear()
+    yield fresh_url
+    get_settings.cache_clear()
+
+
+# pytest-alembic: an empty database of its own for the migration round trips.
+@pytest.fixture
+def alembic_engine(databases: Databases) -> Iterator[Engine]:
+    engine = make_engine(databases.create("alembic"))
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def alembic_config() -> dict[str, str]:
+    return {"script_location": str(migrations.script_location())}
