@@ -21,6 +21,7 @@ from nexusdb.config import get_settings
 from nexusdb.db import embedded, migrations
 from nexusdb.db.admin import create_database, drop_database
 from nexusdb.db.engine import sqlalchemy_url, with_database
+from nexusdb.seeding.loader import seed
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 SEEDS = REPOSITORY / "seeds"
@@ -124,3 +125,20 @@ def alembic_engine(databases: Databases) -> Iterator[Engine]:
 @pytest.fixture
 def alembic_config() -> dict[str, str]:
     return {"script_location": str(migrations.script_location())}
+
+
+@pytest.fixture(scope="session")
+def seeded_url(databases: Databases, template_name: str) -> str:
+    """A database at head with seeds/ loaded, shared by every test that only reads it."""
+    url = databases.create("seeded", template=template_name)
+    engine = make_engine(url)
+    seed(engine, SEEDS)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def seeded_engine(seeded_url: str) -> Iterator[Engine]:
+    engine = make_engine(seeded_url)
+    yield engine
+    engine.dispose()

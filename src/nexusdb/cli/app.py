@@ -1,16 +1,30 @@
 """The root `nexusdb` app: wires the command groups and turns expected errors into one line."""
 
-import sys
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 from sqlalchemy.exc import OperationalError
 
 from nexusdb.cli import db, seed
 from nexusdb.cli.output import fail
 from nexusdb.errors import NexusError
 
+class NexusGroup(TyperGroup):
+    """Turns expected failures anywhere below into one line and exit code 1."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except NexusError as error:
+            fail(str(error))
+        except OperationalError as error:
+            fail(f"database error: {str(error.orig).strip().splitlines()[0]}")
+
+
 app = typer.Typer(
     name="nexusdb",
+    cls=NexusGroup,
     help="A PostgreSQL knowledge base of actors, events, claims, sources and relationships.",
     no_args_is_help=True,
     rich_markup_mode="rich",
@@ -22,12 +36,5 @@ app.command("seed")(seed.seed)
 
 
 def main() -> None:
-    """Console entry point: expected failures exit 1 with one line on stderr."""
-    try:
-        app()
-    except NexusError as error:
-        fail(str(error))
-    except OperationalError as error:
-        fail(f"database error: {str(error.orig).strip().splitlines()[0]}")
-    except KeyboardInterrupt:
-        sys.exit(130)
+    """Console entry point."""
+    app()
