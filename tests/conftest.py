@@ -11,25 +11,19 @@ pytest-alembic's built-in tests are collected from this file (see pyproject.toml
 import os
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, Engine, create_engine, pool
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from nexusdb.config import get_settings
 from nexusdb.db import embedded, migrations
 from nexusdb.db.admin import create_database, drop_database
-from nexusdb.db.engine import sqlalchemy_url, with_database
+from nexusdb.db.engine import with_database
 from nexusdb.seeding.loader import seed
+from tests.support import REPOSITORY, SEEDS, make_engine
 
-REPOSITORY = Path(__file__).resolve().parents[1]
-SEEDS = REPOSITORY / "seeds"
 RUN_ID = uuid.uuid4().hex[:8]
-
-
-def make_engine(url: str) -> Engine:
-    return create_engine(sqlalchemy_url(url), poolclass=pool.NullPool)
 
 
 @pytest.fixture(scope="session")
@@ -48,11 +42,15 @@ class Databases:
         self.server_url = server_url
         self.created: list[str] = []
 
-    def create(self, purpose: str, *, template: str = "template0") -> str:
+    def create_named(self, purpose: str, *, template: str = "template0") -> str:
         name = f"nexusdb_test_{RUN_ID}_{purpose}_{len(self.created)}"
         create_database(self.server_url, name, template=template)
         self.created.append(name)
-        return with_database(self.server_url, name)
+        return name
+
+    def create(self, purpose: str, *, template: str = "template0") -> str:
+        """A new database; returns its URL."""
+        return with_database(self.server_url, self.create_named(purpose, template=template))
 
     def drop_all(self) -> None:
         for name in reversed(self.created):
@@ -69,11 +67,11 @@ def databases(server_url: str) -> Iterator[Databases]:
 @pytest.fixture(scope="session")
 def template_name(databases: Databases) -> str:
     """A database at the head revision, built by the migrations, used only as a template."""
-    url = databases.create("template")
-    engine = make_engine(url)
+    name = databases.create_named("template")
+    engine = make_engine(with_database(databases.server_url, name))
     migrations.upgrade(engine)
     engine.dispose()
-    return url.rsplit("/", 1)[1].split("?")[0]
+    return name
 
 
 @pytest.fixture

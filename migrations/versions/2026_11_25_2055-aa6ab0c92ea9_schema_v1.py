@@ -636,7 +636,7 @@ def upgrade() -> None:
             name=op.f("source_published_precision_check"),
         ),
         sa.CheckConstraint(
-            "published_date IS NULL OR date_trunc(published_precision, published_date::timestamp) = published_date",
+            "published_date IS NULL OR published_precision NOT IN ('day', 'month', 'year', 'decade', 'century') OR date_trunc(published_precision, published_date::timestamp) = published_date",
             name=op.f("source_published_aligned_check"),
         ),
         sa.ForeignKeyConstraint(
@@ -1098,14 +1098,14 @@ def upgrade() -> None:
             name=op.f("relationship_ongoing_has_no_end_check"),
         ),
         sa.CheckConstraint(
-            "end_date IS NULL OR date_trunc(end_precision, end_date::timestamp) = end_date",
+            "end_date IS NULL OR end_precision NOT IN ('day', 'month', 'year', 'decade', 'century') OR date_trunc(end_precision, end_date::timestamp) = end_date",
             name=op.f("relationship_end_aligned_check"),
         ),
         sa.CheckConstraint(
             "start_date <= end_date", name=op.f("relationship_interval_order_check")
         ),
         sa.CheckConstraint(
-            "start_date IS NULL OR date_trunc(start_precision, start_date::timestamp) = start_date",
+            "start_date IS NULL OR start_precision NOT IN ('day', 'month', 'year', 'decade', 'century') OR date_trunc(start_precision, start_date::timestamp) = start_date",
             name=op.f("relationship_start_aligned_check"),
         ),
         sa.CheckConstraint("subject_id <> object_id", name=op.f("relationship_not_self_check")),
@@ -1286,13 +1286,13 @@ def upgrade() -> None:
             "NOT (is_ongoing AND end_date IS NOT NULL)", name=op.f("event_ongoing_has_no_end_check")
         ),
         sa.CheckConstraint(
-            "end_date IS NULL OR date_trunc(end_precision, end_date::timestamp) = end_date",
+            "end_date IS NULL OR end_precision NOT IN ('day', 'month', 'year', 'decade', 'century') OR date_trunc(end_precision, end_date::timestamp) = end_date",
             name=op.f("event_end_aligned_check"),
         ),
         sa.CheckConstraint("parent_event_id <> id", name=op.f("event_not_own_parent_check")),
         sa.CheckConstraint("start_date <= end_date", name=op.f("event_interval_order_check")),
         sa.CheckConstraint(
-            "start_date IS NULL OR date_trunc(start_precision, start_date::timestamp) = start_date",
+            "start_date IS NULL OR start_precision NOT IN ('day', 'month', 'year', 'decade', 'century') OR date_trunc(start_precision, start_date::timestamp) = start_date",
             name=op.f("event_start_aligned_check"),
         ),
         sa.ForeignKeyConstraint(

@@ -3,12 +3,13 @@
 from typing import Any
 
 import typer
-from typer.core import TyperGroup
 from sqlalchemy.exc import OperationalError
+from typer.core import TyperGroup
 
 from nexusdb.cli import db, seed
 from nexusdb.cli.output import fail
 from nexusdb.errors import NexusError
+
 
 class NexusGroup(TyperGroup):
     """Turns expected failures anywhere below into one line and exit code 1."""

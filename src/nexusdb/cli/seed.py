@@ -1,6 +1,7 @@
 """`nexusdb seed`: load seeds/ into the database."""
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -12,10 +13,12 @@ from nexusdb.seeding.sync import SyncReport
 
 
 def seed(
-    path: Path = typer.Option(
-        Path("seeds"), "--path", help="Folder holding the seed YAML files and source texts."
-    ),
-    check: bool = typer.Option(False, "--check", help="Validate the files only; write nothing."),
+    path: Annotated[
+        Path, typer.Option("--path", help="Folder holding the seed YAML files and source texts.")
+    ] = Path("seeds"),
+    check: Annotated[
+        bool, typer.Option("--check", help="Validate the files only; write nothing.")
+    ] = False,
 ) -> None:
     """Load the curated seed files into the database, in one transaction.
 

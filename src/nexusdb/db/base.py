@@ -116,18 +116,25 @@ def provenance_checks() -> tuple[CheckConstraint, ...]:
     )
 
 
+def aligned(date_column: str, precision_column: str) -> str:
+    """A CHECK that a date is the first day of its period (2014 with `year` is 2014-01-01).
+
+    Only for precisions date_trunc knows; an unknown one is left to its foreign key,
+    whose error names the field instead of date_trunc's.
+    """
+    return (
+        f"{date_column} IS NULL"
+        f" OR {precision_column} NOT IN ('day', 'month', 'year', 'decade', 'century')"
+        f" OR date_trunc({precision_column}, {date_column}::timestamp) = {date_column}"
+    )
+
+
 def interval_checks() -> tuple[CheckConstraint, ...]:
     return (
         CheckConstraint("(start_date IS NULL) = (start_precision IS NULL)", name="start_precision"),
         CheckConstraint("(end_date IS NULL) = (end_precision IS NULL)", name="end_precision"),
-        CheckConstraint(
-            "start_date IS NULL OR date_trunc(start_precision, start_date::timestamp) = start_date",
-            name="start_aligned",
-        ),
-        CheckConstraint(
-            "end_date IS NULL OR date_trunc(end_precision, end_date::timestamp) = end_date",
-            name="end_aligned",
-        ),
+        CheckConstraint(aligned("start_date", "start_precision"), name="start_aligned"),
+        CheckConstraint(aligned("end_date", "end_precision"), name="end_aligned"),
         CheckConstraint("start_date <= end_date", name="interval_order"),
         CheckConstraint("NOT (is_ongoing AND end_date IS NOT NULL)", name="ongoing_has_no_end"),
         CheckConstraint(

@@ -12,6 +12,7 @@ from nexusdb.db.base import (
     Provenance,
     Timestamps,
     UUIDPrimaryKey,
+    aligned,
     key_check,
     provenance_checks,
     reference,
@@ -32,11 +33,7 @@ class Source(UUIDPrimaryKey, Provenance, Timestamps, Base):
         CheckConstraint(
             "(published_date IS NULL) = (published_precision IS NULL)", name="published_precision"
         ),
-        CheckConstraint(
-            "published_date IS NULL"
-            " OR date_trunc(published_precision, published_date::timestamp) = published_date",
-            name="published_aligned",
-        ),
+        CheckConstraint(aligned("published_date", "published_precision"), name="published_aligned"),
     )
 
     key: Mapped[str] = mapped_column(unique=True)

@@ -1,0 +1,255 @@
+"""The seeder: idempotent, a declarative sync, safe under concurrency, and all-or-nothing."""
+
+import shutil
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+from sqlalchemy import Engine, text
+from typer.testing import CliRunner
+
+from nexusdb.cli import app
+from nexusdb.seeding.loader import seed
+from nexusdb.seeding.sync import SyncReport
+from tests.support import SEEDS, make_engine, snapshot
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def seeds_copy(tmp_path: Path) -> Path:
+    """A copy of seeds/ that a test may edit."""
+    return Path(shutil.copytree(SEEDS, tmp_path / "seeds"))
+
+
+@pytest.fixture
+def seeded_fresh(fresh_env: str) -> Engine:
+    """A fresh database, seeded once, that the CLI also finds through DATABASE_URL."""
+    engine = make_engine(fresh_env)
+    seed(engine, SEEDS)
+    return engine
+
+
+def edit_yaml(path: Path, change: Any) -> None:
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    records = yaml.load(path)
+    change(records)
+    yaml.dump(records, path)
+
+
+def by_key(records: list[dict[str, Any]], key: str) -> dict[str, Any]:
+    return next(record for record in records if record["key"] == key)
+
+
+def test_second_run_changes_no_row_and_no_id(seeded_fresh: Engine) -> None:
+    before = snapshot(seeded_fresh)
+    report = seed(seeded_fresh, SEEDS)
+    assert isinstance(report, SyncReport)
+    assert not report.changed
+    assert snapshot(seeded_fresh) == before
+
+
+def test_second_cli_run_says_there_is_nothing_to_change(seeded_fresh: Engine) -> None:
+    result = runner.invoke(app, ["seed", "--path", str(SEEDS)])
+    assert result.exit_code == 0, result.output
+    assert "no changes: the database already matches the seed" in result.output
+
+
+def test_ids_are_derived_from_keys_so_every_database_agrees(
+    seeded_fresh: Engine, seeded_engine: Engine
+) -> None:
+    query = text("SELECT key, id FROM actor ORDER BY key")
+    with seeded_fresh.connect() as first, seeded_engine.connect() as second:
+        assert first.execute(query).all() == second.execute(query).all()
+
+
+def test_an_edited_entry_is_updated(seeded_fresh: Engine, seeds_copy: Path) -> None:
+    edit_yaml(
+        seeds_copy / "actors.yaml",
+        lambda records: by_key(records, "iran").__setitem__("description", "Edited description."),
+    )
+    report = seed(seeded_fresh, seeds_copy)
+    assert report is not None
+    assert (report.tables["actor"].updated, report.tables["actor"].inserted) == (1, 0)
+    with seeded_fresh.connect() as connection:
+        row = connection.execute(
+            text("SELECT description, updated_at > created_at FROM actor WHERE key = 'iran'")
+        ).one()
+    assert tuple(row) == ("Edited description.", True)
+
+
+def test_a_deleted_entry_is_deleted_with_what_hangs_off_it(
+    seeded_fresh: Engine, seeds_copy: Path
+) -> None:
+    with seeded_fresh.connect() as connection:
+        victim = connection.execute(
+            text(
+                "SELECT r.key, count(e.claim_id) FROM relationship r"
+                " JOIN relationship_evidence e ON e.relationship_id = r.id"
+                " GROUP BY r.key ORDER BY r.key LIMIT 1"
+            )
+        ).one()
+        relationships_before = connection.execute(
+            text("SELECT count(*) FROM relationship")
+        ).scalar_one()
+    relationships = snapshot(seeded_fresh)["relationship"]
+    edit_yaml(
+        seeds_copy / "relationships.yaml",
+        lambda records: records.remove(by_key(records, victim.key)),
+    )
+    report = seed(seeded_fresh, seeds_copy)
+    assert report is not None
+    assert report.tables["relationship"].deleted == 1
+    assert report.tables["relationship_evidence"].deleted == victim.count
+    with seeded_fresh.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM relationship")).scalar_one() == (
+            relationships_before - 1
+        )
+        assert (
+            connection.execute(
+                text("SELECT count(*) FROM relationship WHERE key = :key"), {"key": victim.key}
+            ).scalar_one()
+            == 0
+        )
+    # The files, restored, bring it back with the same id and values.
+    assert seed(seeded_fresh, SEEDS) is not None
+    restored = [row[:-2] for row in snapshot(seeded_fresh)["relationship"]]  # less timestamps
+    assert restored == [row[:-2] for row in relationships]
+
+
+def test_rows_the_seed_does_not_own_are_left_alone(seeded_fresh: Engine) -> None:
+    with seeded_fresh.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO actor (key, kind, name, origin)"
+                " VALUES ('imported-actor', 'state', 'Imported', 'import:test')"
+            )
+        )
+    report = seed(seeded_fresh, SEEDS)
+    assert report is not None
+    assert not report.changed
+    with seeded_fresh.connect() as connection:
+        assert (
+            connection.execute(
+                text("SELECT name FROM actor WHERE key = 'imported-actor'")
+            ).scalar_one()
+            == "Imported"
+        )
+
+
+def test_two_seeders_at_once_end_with_one_copy_of_everything(fresh_url: str) -> None:
+    engine = make_engine(fresh_url)
+    reports: list[SyncReport | None] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            reports.append(seed(make_engine(fresh_url), SEEDS))
+        except BaseException as error:  # handed to the main thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    changed = sorted(report.changed for report in reports if report is not None)
+    assert changed == [False, True]
+    single = make_engine(fresh_url)
+    counts = {name: len(rows) for name, rows in snapshot(single).items()}
+    expected = next(report for report in reports if report is not None and report.changed).rows
+    for table_name, wanted in expected.items():
+        assert counts[table_name] == wanted, table_name
+    engine.dispose()
+
+
+def replace_line(path: Path, old: str, new: str) -> None:
+    content = path.read_text(encoding="utf-8")
+    assert content.count(old) >= 1, f"{old!r} not in {path.name}"
+    path.write_text(content.replace(old, new, 1), encoding="utf-8")
+
+
+def first_claim_quote(seeds: Path) -> str:
+    return str(YAML(typ="safe").load(seeds / "claims.yaml")[0]["quote"])
+
+
+BAD_INPUT = {
+    "malformed YAML": (
+        lambda seeds: (seeds / "places.yaml").write_text("- key: red-sea\n  name: [unclosed\n"),
+        ["places.yaml", "malformed YAML", "line"],
+    ),
+    "wrong type": (
+        lambda seeds: edit_yaml(
+            seeds / "places.yaml", lambda r: r[0].__setitem__("latitude", "north")
+        ),
+        ["places.yaml", "field 'latitude'", "north"],
+    ),
+    "unknown reference": (
+        lambda seeds: edit_yaml(
+            seeds / "claims.yaml", lambda r: r[0].__setitem__("claimant", "no-such-actor")
+        ),
+        ["claims.yaml", "field 'claimant'", "unknown actor key 'no-such-actor'"],
+    ),
+    "duplicate key": (
+        lambda seeds: edit_yaml(
+            seeds / "actors.yaml", lambda r: r[1].__setitem__("key", r[0]["key"])
+        ),
+        ["actors.yaml", "field 'key'", "duplicate key"],
+    ),
+    "quote not in the source": (
+        lambda seeds: edit_yaml(
+            seeds / "claims.yaml",
+            lambda r: r[0].__setitem__("quote", r[0]["quote"].replace(" ", "  ", 1)),
+        ),
+        ["claims.yaml", "field 'quote'", "quote not found", "nearest passage"],
+    ),
+    "impossible date": (
+        lambda seeds: edit_yaml(
+            seeds / "events.yaml", lambda r: r[0].__setitem__("start", "2024-13-45")
+        ),
+        ["events.yaml", "field 'start'", "impossible date '2024-13-45'"],
+    ),
+    "unknown vocabulary code": (
+        lambda seeds: edit_yaml(
+            seeds / "events.yaml", lambda r: r[0].__setitem__("type", "picnic")
+        ),
+        ["events.yaml", "field 'type'", "unknown event type 'picnic'"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUT))
+def test_bad_input_is_one_clear_line_and_changes_nothing(
+    case: str, seeded_fresh: Engine, seeds_copy: Path
+) -> None:
+    breaks, expected = BAD_INPUT[case]
+    breaks(seeds_copy)
+    before = snapshot(seeded_fresh)
+    result = runner.invoke(app, ["seed", "--path", str(seeds_copy)])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("Error: ")
+    for fragment in expected:
+        assert fragment in lines[0]
+    assert "Traceback" not in result.output
+    assert snapshot(seeded_fresh) == before
+
+
+def test_check_validates_without_writing(fresh_env: str) -> None:
+    engine = make_engine(fresh_env)
+    result = runner.invoke(app, ["seed", "--check", "--path", str(SEEDS)])
+    assert result.exit_code == 0, result.output
+    assert "valid, nothing written" in result.output
+    assert all(rows == [] for name, rows in snapshot(engine).items() if name in {"actor", "claim"})
+
+
+def test_a_database_not_at_head_is_refused_with_the_fix(databases: Any) -> None:
+    engine = make_engine(databases.create("empty"))
+    with pytest.raises(Exception, match="run `nexusdb db upgrade`"):
+        seed(engine, SEEDS)
