@@ -28,8 +28,8 @@ test: $(INSTALLED)  ## Run the whole test suite
 	$(BIN)/pytest
 
 lint: $(INSTALLED)  ## ruff, mypy --strict and squawk over every revision
-	$(BIN)/ruff check src tests migrations benchmarks
-	$(BIN)/ruff format --check src tests migrations benchmarks
+	$(BIN)/ruff check src tests migrations .ci
+	$(BIN)/ruff format --check src tests migrations .ci
 	$(BIN)/mypy src
 	$(BIN)/python .ci/lint-migrations.py
 
