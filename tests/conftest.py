@@ -18,10 +18,12 @@ from sqlalchemy.orm import Session
 
 from nexusdb.config import get_settings
 from nexusdb.db import embedded, migrations
-from nexusdb.db.admin import create_database, drop_database
 from nexusdb.db.engine import with_database
 from nexusdb.seeding.loader import seed
-from tests.support import REPOSITORY, SEEDS, make_engine
+from tests.support import REPOSITORY, SEEDS, Databases, make_engine
+
+# The CLI tests' fixtures (`seeded`, `fresh`): nexusdb pointed at a test database.
+pytest_plugins = ["tests.cli_support"]
 
 RUN_ID = uuid.uuid4().hex[:8]
 
@@ -35,31 +37,9 @@ def server_url() -> str:
     return embedded.start(REPOSITORY / ".nexusdb")
 
 
-class Databases:
-    """Creates databases named for this run, and drops every one of them at the end."""
-
-    def __init__(self, server_url: str) -> None:
-        self.server_url = server_url
-        self.created: list[str] = []
-
-    def create_named(self, purpose: str, *, template: str = "template0") -> str:
-        name = f"nexusdb_test_{RUN_ID}_{purpose}_{len(self.created)}"
-        create_database(self.server_url, name, template=template)
-        self.created.append(name)
-        return name
-
-    def create(self, purpose: str, *, template: str = "template0") -> str:
-        """A new database; returns its URL."""
-        return with_database(self.server_url, self.create_named(purpose, template=template))
-
-    def drop_all(self) -> None:
-        for name in reversed(self.created):
-            drop_database(self.server_url, name)
-
-
 @pytest.fixture(scope="session")
 def databases(server_url: str) -> Iterator[Databases]:
-    manager = Databases(server_url)
+    manager = Databases(server_url, run_id=RUN_ID)
     yield manager
     manager.drop_all()
 

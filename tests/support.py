@@ -5,8 +5,9 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, pool, select
 
+from nexusdb.db.admin import create_database, drop_database
 from nexusdb.db.base import Base
-from nexusdb.db.engine import sqlalchemy_url
+from nexusdb.db.engine import sqlalchemy_url, with_database
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 SEEDS = REPOSITORY / "seeds"
@@ -26,3 +27,26 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
             ]
             for table in Base.metadata.sorted_tables
         }
+
+
+class Databases:
+    """Creates databases named for this run, and drops every one of them at the end."""
+
+    def __init__(self, server_url: str, *, run_id: str) -> None:
+        self.server_url = server_url
+        self.run_id = run_id
+        self.created: list[str] = []
+
+    def create_named(self, purpose: str, *, template: str = "template0") -> str:
+        name = f"nexusdb_test_{self.run_id}_{purpose}_{len(self.created)}"
+        create_database(self.server_url, name, template=template)
+        self.created.append(name)
+        return name
+
+    def create(self, purpose: str, *, template: str = "template0") -> str:
+        """A new database; returns its URL."""
+        return with_database(self.server_url, self.create_named(purpose, template=template))
+
+    def drop_all(self) -> None:
+        for name in reversed(self.created):
+            drop_database(self.server_url, name)

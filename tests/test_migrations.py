@@ -1,0 +1,100 @@
+"""Migrations beyond pytest-alembic's round trips: offline SQL, and what autogenerate cannot see."""
+
+import itertools
+
+from sqlalchemy import Engine, text
+
+from nexusdb.db import migrations
+from tests.support import Databases, make_engine
+
+
+def test_history_is_one_line_of_revisions() -> None:
+    revisions = migrations.history()
+    assert revisions[0].down_revision is None
+    for previous, revision in itertools.pairwise(revisions):
+        assert revision.down_revision == previous.revision
+    assert [revision.is_head for revision in revisions][-1]
+    assert migrations.head_revision() == revisions[-1].revision
+
+
+def test_every_revision_writes_offline_sql() -> None:
+    for revision in migrations.history():
+        sql = migrations.offline_sql(revision.down_revision, revision.revision)
+        assert sql.rstrip().endswith("COMMIT;")
+        assert f"'{revision.revision}'" in sql  # the alembic_version bookkeeping
+
+
+def test_the_first_revision_creates_the_rules_models_cannot_declare(shared_engine: Engine) -> None:
+    with shared_engine.connect() as connection:
+        constraints = set(
+            connection.execute(
+                text("SELECT conname FROM pg_constraint WHERE contype = 'x'")
+            ).scalars()
+        )
+        triggers = set(
+            connection.execute(
+                text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+            ).scalars()
+        )
+        extensions = set(connection.execute(text("SELECT extname FROM pg_extension")).scalars())
+    assert "relationship_no_overlap_excl" in constraints
+    assert {
+        "claim_check_quote",
+        "source_segment_keep_quoted",
+        "relationship_check_canonical",
+    } <= triggers
+    assert {"btree_gist", "pg_trgm", "unaccent"} <= extensions
+
+
+def test_vocabularies_are_filled_by_the_migration(shared_engine: Engine) -> None:
+    with shared_engine.connect() as connection:
+        precisions = (
+            connection.execute(text("SELECT code FROM date_precision ORDER BY code"))
+            .scalars()
+            .all()
+        )
+        symmetric = (
+            connection.execute(
+                text("SELECT code FROM relationship_type WHERE is_symmetric ORDER BY code")
+            )
+            .scalars()
+            .all()
+        )
+        unknown_last = (
+            connection.execute(text("SELECT code FROM credibility ORDER BY rank NULLS LAST, code"))
+            .scalars()
+            .all()
+        )
+    assert precisions == ["century", "day", "decade", "month", "year"]
+    assert symmetric == ["allied_with", "at_war_with", "cooperates_with", "rival_of"]
+    assert unknown_last == ["1", "2", "3", "4", "5", "6"]
+
+
+def test_downgrade_to_base_leaves_nothing_behind(databases: Databases) -> None:
+    engine = make_engine(databases.create("downgrade"))
+    migrations.upgrade(engine)
+    migrations.downgrade(engine, "base")
+    with engine.connect() as connection:
+        tables = (
+            connection.execute(
+                text(
+                    "SELECT table_name FROM information_schema.tables"
+                    " WHERE table_schema = 'public' ORDER BY table_name"
+                )
+            )
+            .scalars()
+            .all()
+        )
+        functions = (
+            connection.execute(
+                text(
+                    "SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+                    " WHERE n.nspname = 'public'"
+                )
+            )
+            .scalars()
+            .all()
+        )
+    engine.dispose()
+    assert tables == ["alembic_version"]
+    assert functions == []
