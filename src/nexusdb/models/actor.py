@@ -2,7 +2,7 @@
 
 import uuid
 
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint, func, literal_column
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nexusdb.db.base import (
@@ -14,6 +14,14 @@ from nexusdb.db.base import (
     provenance_checks,
     reference,
 )
+
+
+def trigram_name_index(name: str) -> Index:
+    """A pg_trgm index on the normalised `name` column, for find_actor() (see the migration)."""
+    normalized = func.normalize_name(literal_column("name")).label("normalized_name")
+    return Index(
+        name, normalized, postgresql_using="gin", postgresql_ops={"normalized_name": "gin_trgm_ops"}
+    )
 
 
 class Actor(UUIDPrimaryKey, Provenance, Timestamps, Base):
@@ -29,6 +37,7 @@ class Actor(UUIDPrimaryKey, Provenance, Timestamps, Base):
         *provenance_checks(),
         CheckConstraint("country_code ~ '^[A-Z]{3}$'", name="country_code"),
         CheckConstraint("NOT is_anonymous OR scope_source_id IS NOT NULL", name="anonymous_scoped"),
+        trigram_name_index("ix_actor_name_trgm"),
     )
 
     key: Mapped[str] = mapped_column(unique=True)
@@ -51,7 +60,10 @@ class Actor(UUIDPrimaryKey, Provenance, Timestamps, Base):
 
 class ActorAlias(UUIDPrimaryKey, Base):
     __tablename__ = "actor_alias"
-    __table_args__ = (UniqueConstraint("actor_id", "name", "language"),)
+    __table_args__ = (
+        UniqueConstraint("actor_id", "name", "language"),
+        trigram_name_index("ix_actor_alias_name_trgm"),
+    )
 
     actor_id: Mapped[uuid.UUID] = mapped_column(reference("actor.id", ondelete="CASCADE"))
     name: Mapped[str]

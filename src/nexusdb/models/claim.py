@@ -4,7 +4,8 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CheckConstraint
+from sqlalchemy import CheckConstraint, Computed, Index
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nexusdb.db.base import Base, Timestamps, UUIDPrimaryKey, key_check, reference
@@ -38,6 +39,7 @@ class Claim(UUIDPrimaryKey, Timestamps, Base):
             "num_nonnulls(reported_via_actor_id, reported_via_source_id) <= 1", name="one_relay"
         ),
         CheckConstraint("origin ~ '^(seed|api|import:[a-z0-9_.-]+)$'", name="origin"),
+        Index("ix_claim_search_vector", "search_vector", postgresql_using="gin"),
     )
 
     key: Mapped[str] = mapped_column(unique=True)
@@ -65,11 +67,24 @@ class Claim(UUIDPrimaryKey, Timestamps, Base):
     record_data: Mapped[dict[str, Any] | None]
     retrieved_at: Mapped[datetime | None]
     origin: Mapped[str] = mapped_column(server_default="seed", index=True)
+    # For search_text(); the functions are the migration's. Never loaded into Python.
+    search_vector: Mapped[str | None] = mapped_column(
+        TSVECTOR,
+        Computed(
+            "setweight(to_search_vector(text), 'A') || setweight(to_search_vector(quote), 'B')",
+            persisted=True,
+        ),
+        deferred=True,
+        deferred_raiseload=True,
+    )
 
     source: Mapped["Source"] = relationship(foreign_keys=[source_id], lazy="raise")
     claimant: Mapped["Actor"] = relationship(foreign_keys=[claimant_id], lazy="raise")
     reported_via_actor: Mapped["Actor | None"] = relationship(
         foreign_keys=[reported_via_actor_id], lazy="raise"
+    )
+    reported_via_source: Mapped["Source | None"] = relationship(
+        foreign_keys=[reported_via_source_id], lazy="raise"
     )
     segment: Mapped["SourceSegment | None"] = relationship(lazy="raise")
     about: Mapped[list["ClaimActor"]] = relationship(back_populates="claim", lazy="raise")

@@ -4,7 +4,8 @@ import uuid
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import CheckConstraint, Computed, Index, UniqueConstraint
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nexusdb.db.base import (
@@ -34,6 +35,9 @@ class Event(UUIDPrimaryKey, DatedInterval, Provenance, Timestamps, Base):
         *provenance_checks(),
         *interval_checks(),
         CheckConstraint("parent_event_id <> id", name="not_own_parent"),
+        Index("ix_event_search_vector", "search_vector", postgresql_using="gin"),
+        # The timeline's order, and date-interval filters.
+        Index("ix_event_start_date_key", "start_date", "key"),
     )
 
     key: Mapped[str] = mapped_column(unique=True)
@@ -45,8 +49,19 @@ class Event(UUIDPrimaryKey, DatedInterval, Provenance, Timestamps, Base):
     factuality: Mapped[str] = mapped_column(
         reference("factuality.code"), server_default="occurred", index=True
     )
+    # For search_text(); the functions are the migration's. Never loaded into Python.
+    search_vector: Mapped[str | None] = mapped_column(
+        TSVECTOR,
+        Computed(
+            "setweight(to_search_vector(title), 'A') || setweight(to_search_vector(summary), 'B')",
+            persisted=True,
+        ),
+        deferred=True,
+        deferred_raiseload=True,
+    )
 
     place: Mapped["Place | None"] = relationship(lazy="raise")
+    parent: Mapped["Event | None"] = relationship(remote_side="Event.id", lazy="raise")
     participants: Mapped[list["EventParticipant"]] = relationship(
         back_populates="event", lazy="raise", order_by="EventParticipant.role"
     )

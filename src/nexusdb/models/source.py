@@ -4,7 +4,8 @@ import uuid
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import CheckConstraint, Computed, Index, UniqueConstraint
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nexusdb.db.base import (
@@ -98,6 +99,7 @@ class SourceSegment(UUIDPrimaryKey, Base):
         UniqueConstraint("source_id", "ordinal"),
         CheckConstraint("start_offset >= 0", name="start_offset"),
         CheckConstraint("end_offset - start_offset = char_length(text)", name="offsets_match_text"),
+        Index("ix_source_segment_search_vector", "search_vector", postgresql_using="gin"),
     )
 
     source_id: Mapped[uuid.UUID] = mapped_column(reference("source.id", ondelete="CASCADE"))
@@ -107,5 +109,12 @@ class SourceSegment(UUIDPrimaryKey, Base):
     end_offset: Mapped[int]
     text: Mapped[str]
     language: Mapped[str | None]
+    # For search_text(); the function is the migration's. Never loaded into Python.
+    search_vector: Mapped[str | None] = mapped_column(
+        TSVECTOR,
+        Computed("to_search_vector(text)", persisted=True),
+        deferred=True,
+        deferred_raiseload=True,
+    )
 
     source: Mapped[Source] = relationship(back_populates="segments", lazy="raise")

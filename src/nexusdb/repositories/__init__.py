@@ -1,0 +1,22 @@
+"""Typed access to nexusdb for Python callers: one repository per aggregate, read models out.
+
+Repositories work inside the caller's session and never commit.
+"""
+
+from nexusdb.repositories.actors import ActorRepository
+from nexusdb.repositories.base import RecordNotFoundError, Repository
+from nexusdb.repositories.claims import ClaimRepository, InvalidClaimError
+from nexusdb.repositories.events import EventRepository
+from nexusdb.repositories.relationships import RelationshipRepository
+from nexusdb.repositories.sources import SourceRepository
+
+__all__ = [
+    "ActorRepository",
+    "ClaimRepository",
+    "EventRepository",
+    "InvalidClaimError",
+    "RecordNotFoundError",
+    "RelationshipRepository",
+    "Repository",
+    "SourceRepository",
+]

@@ -1,0 +1,75 @@
+"""Relationships with both ends and the materiel they carry."""
+
+from datetime import date
+
+from sqlalchemy import Select, func, or_
+from sqlalchemy.orm import joinedload, selectinload
+
+from nexusdb.models import Actor, Relationship, RelationshipMateriel
+from nexusdb.repositories.base import Repository, id_of
+from nexusdb.schemas.read import Page, RelationshipRead
+
+
+def relationship_read(relationship: Relationship) -> RelationshipRead:
+    return RelationshipRead(
+        key=relationship.key,
+        subject_key=relationship.subject.key,
+        type=relationship.relationship_type,
+        object_key=relationship.object.key,
+        description=relationship.description,
+        start_date=relationship.start_date,
+        start_precision=relationship.start_precision,
+        end_date=relationship.end_date,
+        end_precision=relationship.end_precision,
+        is_ongoing=relationship.is_ongoing,
+        materiel=sorted(link.item.key for link in relationship.materiel),
+    )
+
+
+class RelationshipRepository(Repository[Relationship]):
+    model = Relationship
+    noun = "relationship"
+
+    def loaded(self) -> Select[Relationship]:
+        return self.base_statement().options(
+            joinedload(Relationship.subject),
+            joinedload(Relationship.object),
+            selectinload(Relationship.materiel).joinedload(RelationshipMateriel.item),
+        )
+
+    def get(self, key: str) -> RelationshipRead:
+        return relationship_read(self.one(self.loaded(), key=key))
+
+    def find(
+        self,
+        *,
+        type: str | None = None,
+        actor: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        after: str | None = None,
+        limit: int = 50,
+    ) -> Page[RelationshipRead]:
+        """Relationships by type, an actor at either end, and holding at some time in
+        [since, until]. Unknown ends are unbounded, as in actor_neighbourhood()."""
+        statement = self.loaded()
+        if type is not None:
+            statement = statement.where(Relationship.relationship_type == type)
+        if actor is not None:
+            actor_id = id_of(Actor, actor)
+            statement = statement.where(
+                or_(Relationship.subject_id == actor_id, Relationship.object_id == actor_id)
+            )
+        if since is not None:
+            statement = statement.where(
+                or_(
+                    Relationship.end_date.is_(None),
+                    func.precise_date_upper(Relationship.end_date, Relationship.end_precision)
+                    > since,
+                )
+            )
+        if until is not None:
+            statement = statement.where(
+                or_(Relationship.start_date.is_(None), Relationship.start_date <= until)
+            )
+        return self.page(statement, relationship_read, after=after, limit=limit)
