@@ -16,14 +16,12 @@ import pytest
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
-from nexusdb.config import get_settings
 from nexusdb.db import embedded, migrations
 from nexusdb.db.engine import with_database
 from nexusdb.seeding.loader import seed
-from tests.support import REPOSITORY, SEEDS, Databases, make_engine
+from tests.support import REPOSITORY, SEEDS, Databases, make_engine, using_database
 
 # The CLI tests' fixtures (`seeded`, `fresh`): nexusdb pointed at a test database.
-pytest_plugins = ["tests.cli_support"]
 
 RUN_ID = uuid.uuid4().hex[:8]
 
@@ -84,12 +82,17 @@ def session(connection: Connection) -> Iterator[Session]:
 
 
 @pytest.fixture
-def fresh_env(fresh_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A fresh database that nexusdb's own code finds through DATABASE_URL, as a user's would."""
-    monkeypatch.setenv("DATABASE_URL", fresh_url)
-    get_settings.cache_clear()
-    yield fresh_url
-    get_settings.cache_clear()
+def seeded(seeded_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """nexusdb pointed at the shared seeded database (read it, do not change it)."""
+    with using_database(monkeypatch, seeded_url):
+        yield seeded_url
+
+
+@pytest.fixture
+def fresh(fresh_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """nexusdb pointed at a database of the test's own, at head and empty."""
+    with using_database(monkeypatch, fresh_url):
+        yield fresh_url
 
 
 # pytest-alembic: an empty database of its own for the migration round trips.

@@ -1,13 +1,17 @@
 """Helpers the tests share: where things are, engines, and whole-database snapshots."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine, create_engine, pool, select
 
+from nexusdb.config import get_settings
 from nexusdb.db.admin import create_database, drop_database
 from nexusdb.db.base import Base
-from nexusdb.db.engine import sqlalchemy_url, with_database
+from nexusdb.db.engine import get_engine, sqlalchemy_url, with_database
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 SEEDS = REPOSITORY / "seeds"
@@ -50,3 +54,17 @@ class Databases:
     def drop_all(self) -> None:
         for name in reversed(self.created):
             drop_database(self.server_url, name)
+
+
+@contextmanager
+def using_database(monkeypatch: pytest.MonkeyPatch, url: str | None) -> Iterator[None]:
+    """Make DATABASE_URL `url` (None: unset) for nexusdb, forgetting cached settings and engines."""
+    if url is None:
+        monkeypatch.delenv("DATABASE_URL", raising=False)
+    else:
+        monkeypatch.setenv("DATABASE_URL", url)
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    yield
+    get_settings.cache_clear()
+    get_engine.cache_clear()

@@ -25,9 +25,9 @@ def seeds_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def seeded_fresh(fresh_env: str) -> Engine:
+def seeded_fresh(fresh: str) -> Engine:
     """A fresh database, seeded once, that the CLI also finds through DATABASE_URL."""
-    engine = make_engine(fresh_env)
+    engine = make_engine(fresh)
     seed(engine, SEEDS)
     return engine
 
@@ -241,8 +241,8 @@ def test_bad_input_is_one_clear_line_and_changes_nothing(
     assert snapshot(seeded_fresh) == before
 
 
-def test_check_validates_without_writing(fresh_env: str) -> None:
-    engine = make_engine(fresh_env)
+def test_check_validates_without_writing(fresh: str) -> None:
+    engine = make_engine(fresh)
     result = runner.invoke(app, ["seed", "--check", "--path", str(SEEDS)])
     assert result.exit_code == 0, result.output
     assert "valid, nothing written" in result.output

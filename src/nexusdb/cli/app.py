@@ -6,7 +6,7 @@ import typer
 from sqlalchemy.exc import OperationalError
 from typer.core import TyperGroup
 
-from nexusdb.cli import db, seed
+from nexusdb.cli import db, export, query, seed, sql
 from nexusdb.cli.output import fail
 from nexusdb.errors import NexusError
 
@@ -34,6 +34,16 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.command("seed")(seed.seed)
+app.command("sql")(sql.sql)
+app.command("psql", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
+    sql.psql
+)
+app.command("search")(query.search)
+app.command("actor")(query.actor)
+app.command("timeline")(query.timeline)
+app.command("graph")(query.graph)
+app.command("stats")(query.stats)
+app.command("export")(export.export)
 
 
 def main() -> None:

@@ -1,9 +1,13 @@
 """`nexusdb db ...`: the database itself: where it is, its server, its schema."""
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
-from nexusdb.cli.output import info, stdout
+from nexusdb.cli.output import info, progress, stdout
 from nexusdb.config import get_settings
+from nexusdb.db import dump as backup
 from nexusdb.db import embedded, migrations
 from nexusdb.db.engine import database_url, get_engine, redact
 from nexusdb.db.roles import READER_ROLE, create_reader_role
@@ -110,3 +114,32 @@ def create_reader() -> None:
     """
     create_reader_role(get_engine())
     info(f"role {READER_ROLE} can read this database")
+
+
+@app.command("dump")
+def dump(file: Annotated[Path, typer.Argument(help="The dump file to write.")]) -> None:
+    """Back up the whole database to FILE (pg_dump's custom format, text included).
+
+    Example: nexusdb db dump nexusdb.dump
+    """
+    url = database_url()
+    with progress("dumping", total=backup.table_count(url)) as step:
+        backup.dump(url, file, on_table=step)
+    info(f"dumped to {file}")
+
+
+@app.command("restore")
+def restore(
+    file: Annotated[Path, typer.Argument(help="A dump file written by `nexusdb db dump`.")],
+    clean: Annotated[
+        bool, typer.Option("--clean", help="Drop what the dump holds before restoring it.")
+    ] = False,
+) -> None:
+    """Restore FILE into the database, in one transaction (it must be empty unless --clean).
+
+    Example: nexusdb db restore nexusdb.dump
+    """
+    url = database_url()
+    with progress("restoring") as step:
+        backup.restore(url, file, clean=clean, on_table=step)
+    info(f"restored {file}")

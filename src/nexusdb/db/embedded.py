@@ -73,3 +73,8 @@ def stop(data_dir: Path) -> bool:
     pg_ctl = _import_embedded().pg_ctl
     pg_ctl(["-w", "-m", "fast", "stop"], pgdata=current.pgdata, user=_system_user())
     return True
+
+
+def bin_dir() -> Path:
+    """The wheel's PostgreSQL programs (pg_dump, pg_restore, psql), of its server's version."""
+    return Path(str(_import_embedded().__file__)).parent / "pginstall" / "bin"

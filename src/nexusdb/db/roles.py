@@ -11,11 +11,18 @@ from nexusdb.errors import NexusError
 
 READER_ROLE = "nexus_reader"
 
+# LOGIN, so `nexusdb sql` can open a session as the reader when nexusdb itself connects as
+# a superuser: a superuser's session could switch back out of a role it SET (set_config).
+# It has no password; where the server asks for one it cannot log in, and nothing else
+# changes.
 CREATE_READER = f"""
 DO $$
 BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{READER_ROLE}') THEN
-        CREATE ROLE {READER_ROLE} NOLOGIN;
+        CREATE ROLE {READER_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE;
+    ELSIF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+        AND NOT (SELECT rolcanlogin FROM pg_roles WHERE rolname = '{READER_ROLE}') THEN
+        ALTER ROLE {READER_ROLE} LOGIN;
     END IF;
 END
 $$

@@ -1,0 +1,77 @@
+"""`nexusdb export`: the database, or one actor's neighbourhood, for other tools."""
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import psycopg
+import typer
+
+from nexusdb.cli.output import fail, info, progress
+from nexusdb.cli.query import resolve_actor
+from nexusdb.db.engine import database_url
+from nexusdb.db.stats import public_tables
+from nexusdb.export import graph, tables
+
+
+class ExportFormat(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+    graphml = "graphml"
+    gexf = "gexf"
+
+
+def _neighbourhood(url: str, key_or_name: str, depth: int) -> list[str]:
+    """The keys of the actors within `depth` relationships of an actor (all of them)."""
+    with psycopg.connect(url) as conn:
+        key = resolve_actor(conn, key_or_name)
+        rows = conn.execute(
+            "SELECT actor_key FROM actor_neighbourhood(%s, %s, max_rows => NULL)", [key, depth]
+        )
+        return [actor_key for (actor_key,) in rows]
+
+
+def export(
+    export_format: Annotated[ExportFormat, typer.Option("--format", "-f", help="What to write.")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", "-o", help="The file to write (a directory for csv: one file per table)."
+        ),
+    ],
+    actor: Annotated[
+        str | None,
+        typer.Option("--actor", "-a", help="graphml/gexf: only this actor's neighbourhood."),
+    ] = None,
+    depth: Annotated[
+        int, typer.Option("--depth", "-d", min=1, max=6, help="Hops around --actor.")
+    ] = 2,
+) -> None:
+    """Export every table (jsonl, csv) or the actor graph (graphml, gexf, for Gephi).
+
+    Text of sources that may not be redistributed is left out.
+
+    Example: nexusdb export --format graphml --out nexus.graphml --actor iran --depth 2
+    """
+    if not out.parent.is_dir():
+        fail(f"cannot write {out}: no directory {out.parent}")
+    url = database_url()
+    if export_format in (ExportFormat.jsonl, ExportFormat.csv):
+        if actor is not None:
+            fail("--actor works with --format graphml or gexf", code=2)
+        with psycopg.connect(url) as conn:
+            total = len(public_tables(conn))
+        write = tables.write_jsonl if export_format is ExportFormat.jsonl else tables.write_csv
+        with progress(f"exporting {export_format}", total=total) as step:
+            write(url, out, on_table=step)
+        info(f"exported {total} tables to {out}")
+        return
+    actor_keys = _neighbourhood(url, actor, depth) if actor else None
+    with progress(f"exporting {export_format}") as step:
+        actor_graph = graph.actor_graph(url, actor_keys=actor_keys)
+        step("writing")
+        graph.WRITERS[export_format](actor_graph, out)
+    info(
+        f"exported {actor_graph.number_of_nodes()} actors and "
+        f"{actor_graph.number_of_edges()} relationships to {out}"
+    )

@@ -1,0 +1,113 @@
+"""Every table, row by row, as JSONL (one `{"table": ..., "row": ...}` per line) or CSV files.
+
+PostgreSQL writes the rows itself (`to_jsonb`, `COPY ... CSV`), so values keep their exact
+database form. Tables come in foreign-key order, rows in primary-key order, all from one
+snapshot, so an export can be loaded back table by table and diffs cleanly.
+"""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+import nexusdb.models  # noqa: F401 - registers every table in Base.metadata
+from nexusdb.db.base import Base
+from nexusdb.db.stats import public_tables
+
+# Columns that hold a source's words, and the expression that keeps them only when the
+# source allows redistribution.
+WITHHELD = {
+    ("source_segment", "text"): sql.SQL(
+        "CASE WHEN (SELECT may_redistribute FROM source WHERE source.id = t.source_id)"
+        " THEN t.text END"
+    ),
+}
+
+# Generated columns are left out: they cannot be loaded back, and a search vector
+# would give away the text it was computed from.
+COLUMNS = """
+SELECT column_name FROM information_schema.columns
+WHERE table_schema = 'public' AND table_name = %s AND is_generated = 'NEVER'
+ORDER BY ordinal_position
+"""
+PRIMARY_KEY = """
+SELECT a.attname FROM pg_index i
+JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+WHERE i.indrelid = format('public.%%I', %s::text)::regclass AND i.indisprimary
+ORDER BY array_position(i.indkey::int2[], a.attnum)
+"""
+
+
+def _dependency_order() -> dict[str, int]:
+    """Where each table comes when parents precede children; the schema version first."""
+    order = {"alembic_version": 0}
+    for position, table in enumerate(Base.metadata.sorted_tables, start=1):
+        order[table.name] = position
+    return order
+
+
+def table_names(conn: psycopg.Connection) -> list[str]:
+    """The public tables, parents before children; tables the models do not know come last."""
+    order = _dependency_order()
+    return sorted(public_tables(conn), key=lambda name: (order.get(name, len(order)), name))
+
+
+def _select(conn: psycopg.Connection, table: str) -> sql.Composed:
+    """SELECT every column of `table` in primary-key order, with withheld text as NULL."""
+    columns = [name for (name,) in conn.execute(COLUMNS, [table])]
+    key = [name for (name,) in conn.execute(PRIMARY_KEY, [table])] or columns
+    fields = [
+        sql.SQL("{} AS {}").format(WITHHELD[(table, column)], sql.Identifier(column))
+        if (table, column) in WITHHELD
+        else sql.SQL("t.{}").format(sql.Identifier(column))
+        for column in columns
+    ]
+    return sql.SQL("SELECT {fields} FROM {table} t ORDER BY {key}").format(
+        fields=sql.SQL(", ").join(fields),
+        table=sql.Identifier(table),
+        key=sql.SQL(", ").join(sql.SQL("t.{}").format(sql.Identifier(name)) for name in key),
+    )
+
+
+@contextmanager
+def snapshot(url: str) -> Iterator[psycopg.Connection]:
+    """A connection whose reads all see one consistent state of the database."""
+    with psycopg.connect(url, autocommit=True) as conn, conn.transaction():
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield conn
+
+
+OnTable = Callable[[str], None]
+
+
+def write_jsonl(url: str, path: Path, *, on_table: OnTable) -> None:
+    """One line per row, `{"table": NAME, "row": {COLUMN: VALUE, ...}}`, for every table."""
+    with snapshot(url) as conn, path.open("w", encoding="utf-8") as out:
+        for table in table_names(conn):
+            rows = sql.SQL("SELECT to_jsonb(r)::text FROM ({}) r").format(_select(conn, table))
+            prefix = f'{{"table": "{table}", "row": '
+            with conn.cursor(name=f"export_{table}") as cursor:
+                cursor.itersize = 5_000
+                for (row,) in cursor.execute(rows):
+                    out.write(f"{prefix}{row}}}\n")
+            on_table(table)
+
+
+def write_csv(url: str, directory: Path, *, on_table: OnTable) -> None:
+    """One `TABLE.csv` per table in `directory`, as PostgreSQL's `COPY ... CSV HEADER` writes."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with snapshot(url) as conn:
+        for table in table_names(conn):
+            copy = sql.SQL("COPY ({}) TO STDOUT WITH (FORMAT csv, HEADER)").format(
+                _select(conn, table)
+            )
+            with (
+                (directory / f"{table}.csv").open("wb") as out,
+                conn.cursor() as cursor,
+                cursor.copy(copy) as data,
+            ):
+                for chunk in data:
+                    out.write(chunk)
+            on_table(table)

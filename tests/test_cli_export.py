@@ -1,0 +1,103 @@
+"""`nexusdb export`: files other tools open, holding what the database holds, minus
+the text that may not be redistributed."""
+
+import csv
+import json
+from collections import Counter
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from nexusdb.db.stats import row_counts
+from tests.cli_support import invoke, scalar
+
+
+@pytest.mark.parametrize(("fmt", "read"), [("graphml", nx.read_graphml), ("gexf", nx.read_gexf)])
+def test_graph_has_every_actor_and_relationship(
+    seeded: str, tmp_path: Path, fmt: str, read: object
+) -> None:
+    out = tmp_path / f"nexus.{fmt}"
+    result = invoke("export", "--format", fmt, "--out", str(out))
+    assert result.exit_code == 0
+    graph = read(out)  # type: ignore[operator]
+    assert graph.number_of_nodes() == scalar(seeded, "SELECT count(*) FROM actor")
+    assert graph.number_of_edges() == scalar(seeded, "SELECT count(*) FROM relationship")
+    assert graph.nodes["iran"]["kind"] == "state"
+    assert graph.nodes["iran"]["country"] == "IRN"
+
+
+def test_graphml_edges_carry_type_interval_and_evidence(seeded: str, tmp_path: Path) -> None:
+    out = tmp_path / "nexus.graphml"
+    invoke("export", "--format", "graphml", "--out", str(out))
+    graph = nx.read_graphml(out)
+    edges = [data for _, _, data in graph.edges("iran", data=True)]
+    supply = next(edge for edge in edges if edge["relationship_type"] == "supplies_arms_to")
+    assert supply["evidence_count"] >= 1
+    assert supply["interval"]
+
+
+def test_subgraph_is_the_neighbourhood(seeded: str, tmp_path: Path) -> None:
+    out = tmp_path / "hezbollah.graphml"
+    result = invoke(
+        "export", "-f", "graphml", "-o", str(out), "--actor", "Hizbullah", "--depth", "1"
+    )
+    assert result.exit_code == 0
+    graph = nx.read_graphml(out)
+    expected = scalar(seeded, "SELECT count(*) FROM actor_neighbourhood('hezbollah', 1)")
+    assert graph.number_of_nodes() == expected
+    assert "iran" in graph
+
+
+def test_jsonl_holds_every_row_without_withheld_text(seeded: str, tmp_path: Path) -> None:
+    out = tmp_path / "nexus.jsonl"
+    result = invoke("export", "--format", "jsonl", "--out", str(out))
+    assert result.exit_code == 0
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert Counter(record["table"] for record in records) == {
+        table: count for table, count in row_counts(seeded).items() if count
+    }
+    assert records[0] == {
+        "table": "alembic_version",
+        "row": {"version_num": scalar(seeded, "SELECT version_num FROM alembic_version")},
+    }
+    segments = [record["row"] for record in records if record["table"] == "source_segment"]
+    restricted = scalar(
+        seeded,
+        "SELECT count(*) FROM source_segment seg JOIN source s ON s.id = seg.source_id"
+        " WHERE NOT s.may_redistribute",
+    )
+    assert restricted
+    assert sum(segment["text"] is None for segment in segments) == restricted
+    assert all("search_vector" not in segment for segment in segments)
+
+
+def test_jsonl_tables_come_parents_first(seeded: str, tmp_path: Path) -> None:
+    out = tmp_path / "nexus.jsonl"
+    invoke("export", "--format", "jsonl", "--out", str(out))
+    order = list(dict.fromkeys(json.loads(line)["table"] for line in out.open(encoding="utf-8")))
+    assert order.index("actor_kind") < order.index("actor") < order.index("actor_alias")
+    assert order.index("claim") < order.index("event_evidence")
+
+
+def test_csv_writes_one_file_per_table(seeded: str, tmp_path: Path) -> None:
+    out = tmp_path / "csv"
+    result = invoke("export", "--format", "csv", "--out", str(out))
+    assert result.exit_code == 0
+    counts = row_counts(seeded)
+    assert {path.stem for path in out.glob("*.csv")} == set(counts)
+    with (out / "actor.csv").open(encoding="utf-8", newline="") as actors:
+        assert len(list(csv.DictReader(actors))) == counts["actor"]
+    with (out / "source_segment.csv").open(encoding="utf-8", newline="") as segments:
+        assert "search_vector" not in next(csv.reader(segments))
+
+
+def test_subgraph_needs_a_graph_format(seeded: str, tmp_path: Path) -> None:
+    result = invoke("export", "-f", "jsonl", "-o", str(tmp_path / "x.jsonl"), "--actor", "iran")
+    assert result.exit_code == 2
+
+
+def test_missing_directory_is_one_line(seeded: str, tmp_path: Path) -> None:
+    result = invoke("export", "-f", "gexf", "-o", str(tmp_path / "no" / "x.gexf"))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: cannot write")
