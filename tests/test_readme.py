@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from sqlalchemy import Engine, text
 
 from tests.support import REPOSITORY
 
@@ -17,6 +18,19 @@ def test_the_quickstart_is_make_seed_then_make_test() -> None:
     quickstart = blocks("sh")[0]
     commands = [line.split("#")[0].strip() for line in quickstart.strip().splitlines()]
     assert commands == ["make seed", "make test"]
+
+
+def test_the_counts_the_readme_gives_are_the_seeded_ones(seeded_engine: Engine) -> None:
+    stated = re.search(
+        r"(\d+)\s+actors, (\d+) events, (\d+) relationships and (\d+) claims", README
+    )
+    assert stated is not None
+    with seeded_engine.connect() as connection:
+        counted = [
+            connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+            for table in ("actor", "event", "relationship", "claim")
+        ]
+    assert [int(number) for number in stated.groups()] == counted
 
 
 def test_the_pandas_example_reads_the_seeded_claims(

@@ -22,8 +22,7 @@ def seed(
 ) -> None:
     """Load the curated seed files into the database, in one transaction.
 
-    Re-running is safe: the database ends up matching the files, and an unchanged seed
-    changes nothing.
+    Re-running is safe: the database ends up matching the files; an unchanged seed changes nothing.
 
     Example: nexusdb seed --path seeds --check
     """
