@@ -139,10 +139,26 @@ def test_actor_table_shows_the_profile(seeded: str) -> None:
     assert "Islamic Republic of Iran" in result.stdout
 
 
-def test_unknown_actor_suggests(seeded: str) -> None:
-    result = invoke("actor", "Hezbolah")
+def test_a_typo_with_one_close_match_shows_that_actor(seeded: str) -> None:
+    result = invoke("actor", "Hezbolah", "-f", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)[0]["actor_key"] == "hezbollah"
+    assert "the one close match is hezbollah" in result.stderr
+
+
+def test_an_ambiguous_name_suggests_the_close_matches(seeded: str) -> None:
+    result = invoke("actor", "Trum")
     assert result.exit_code == 1
-    assert result.stderr.strip() == "Error: no actor 'Hezbolah'; did you mean: hezbollah?"
+    assert result.stderr.strip() == (
+        "Error: no actor 'Trum'; did you mean: donald-trump, trump-first-administration,"
+        " trump-second-administration?"
+    )
+
+
+def test_a_name_like_no_actor_is_one_line(seeded: str) -> None:
+    result = invoke("actor", "xyzzy")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "Error: no actor 'xyzzy'"
 
 
 def test_search_marks_the_words(seeded: str) -> None:

@@ -208,6 +208,7 @@ def test_actor_profile_gathers_everything_about_an_actor(session: Session, world
                     "other_name": "Ukraine",
                     "start": "2014",
                     "end": "2021",
+                    "period": "2014 \u2013 2021",
                 },
                 {
                     "direction": "incoming",
@@ -217,6 +218,7 @@ def test_actor_profile_gathers_everything_about_an_actor(session: Session, world
                     "other_name": "Iran",
                     "start": "2022",
                     "end": None,
+                    "period": "2022 \u2013 ongoing",
                 },
             ],
             "events": ["invasion-of-ukraine"],

@@ -380,19 +380,21 @@ SELECT
                 'direction', edge.direction, 'type', edge.type, 'label', edge.label,
                 'other_key', other.key, 'other_name', other.name,
                 'start', format_precise_date(edge.start_date, edge.start_precision),
-                'end', format_precise_date(edge.end_date, edge.end_precision))
+                'end', format_precise_date(edge.end_date, edge.end_precision),
+                'period', format_period(edge.start_date, edge.start_precision,
+                                        edge.end_date, edge.end_precision, edge.is_ongoing))
             ORDER BY edge.type, other.key, edge.start_date)
         FROM (
             SELECT 'outgoing' AS direction, r.relationship_type AS type, rt.label,
                    r.object_id AS other_id, r.start_date, r.start_precision,
-                   r.end_date, r.end_precision
+                   r.end_date, r.end_precision, r.is_ongoing
             FROM relationship AS r
             JOIN relationship_type AS rt ON rt.code = r.relationship_type
             WHERE r.subject_id = a.id
             UNION ALL
             SELECT 'incoming', r.relationship_type, rt.inverse_label,
                    r.subject_id, r.start_date, r.start_precision,
-                   r.end_date, r.end_precision
+                   r.end_date, r.end_precision, r.is_ongoing
             FROM relationship AS r
             JOIN relationship_type AS rt ON rt.code = r.relationship_type
             WHERE r.object_id = a.id

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import psycopg
 import typer
 
-from nexusdb.cli.output import FormatOption, OutputFormat, write_rows
+from nexusdb.cli.output import FormatOption, OutputFormat, info, write_rows
 from nexusdb.db import migrations
 from nexusdb.db.engine import database_url, get_engine
 from nexusdb.db.stats import row_counts
@@ -28,13 +28,18 @@ FROM find_actor(%(typed)s, 5)
 
 
 def resolve_actor(conn: psycopg.Connection, key_or_name: str) -> str:
-    """The key of the one actor `key_or_name` names; otherwise an error with suggestions."""
+    """The key of the actor `key_or_name` names, or of its only close match (a typo);
+    otherwise an error with the close matches as suggestions."""
     candidates = conn.execute(ACTOR_CANDIDATES, {"typed": key_or_name}).fetchall()
     exact = list(dict.fromkeys(key for key, is_exact in candidates if is_exact))
     if len(exact) == 1:
         return str(exact[0])
     if exact:
         raise NexusError(f"'{key_or_name}' names several actors: {', '.join(exact)}; use a key")
+    if len(candidates) == 1:
+        ((closest, _),) = candidates
+        info(f"no actor named '{key_or_name}'; the one close match is {closest}")
+        return str(closest)
     suggestions = ", ".join(key for key, _ in candidates)
     raise NexusError(
         f"no actor '{key_or_name}'" + (f"; did you mean: {suggestions}?" if suggestions else "")
@@ -64,7 +69,7 @@ def search(
 
 
 def _relationship_line(edge: dict[str, Any]) -> str:
-    period = " - ".join(filter(None, [edge.get("start"), edge.get("end")]))
+    period = edge.get("period")
     return f"{edge['label']} {edge['other_name']} ({edge['other_key']})" + (
         f", {period}" if period else ""
     )
