@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 import networkx as nx
+import psycopg
 import pytest
 
 from nexusdb.db.stats import row_counts
@@ -92,9 +93,44 @@ def test_csv_writes_one_file_per_table(seeded: str, tmp_path: Path) -> None:
         assert "search_vector" not in next(csv.reader(segments))
 
 
-def test_subgraph_needs_a_graph_format(seeded: str, tmp_path: Path) -> None:
-    result = invoke("export", "-f", "jsonl", "-o", str(tmp_path / "x.jsonl"), "--actor", "iran")
-    assert result.exit_code == 2
+def test_jsonl_subgraph_holds_the_neighbourhood_and_the_relationships_among_it(
+    seeded: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "hezbollah.jsonl"
+    result = invoke("export", "-f", "jsonl", "-o", str(out), "--actor", "hezbollah", "-d", "1")
+    assert result.exit_code == 0, result.stderr
+    records = [json.loads(line) for line in out.open(encoding="utf-8")]
+    actors = {record["row"]["key"] for record in records if record["table"] == "actor"}
+    with psycopg.connect(seeded) as conn:
+        neighbourhood = {
+            key
+            for (key,) in conn.execute("SELECT actor_key FROM actor_neighbourhood('hezbollah', 1)")
+        }
+        inside = conn.execute(
+            "SELECT count(*) FROM relationship r"
+            " JOIN actor s ON s.id = r.subject_id JOIN actor o ON o.id = r.object_id"
+            " WHERE s.key = ANY(%(keys)s) AND o.key = ANY(%(keys)s)",
+            {"keys": list(neighbourhood)},
+        ).fetchone()
+    assert actors == neighbourhood
+    assert inside is not None
+    assert sum(record["table"] == "relationship" for record in records) == inside[0]
+    assert {record["table"] for record in records} == {"actor", "relationship"}
+
+
+def test_csv_subgraph_writes_the_actor_and_relationship_files(seeded: str, tmp_path: Path) -> None:
+    out = tmp_path / "csv"
+    result = invoke("export", "-f", "csv", "-o", str(out), "--actor", "iran", "-d", "1")
+    assert result.exit_code == 0, result.stderr
+    assert sorted(path.name for path in out.glob("*.csv")) == ["actor.csv", "relationship.csv"]
+    with (out / "actor.csv").open(encoding="utf-8", newline="") as actors:
+        keys = {row["key"] for row in csv.DictReader(actors)}
+    neighbourhood = scalar(
+        seeded, "SELECT array_agg(actor_key) FROM actor_neighbourhood('iran', 1)"
+    )
+    assert isinstance(neighbourhood, list)
+    assert keys == set(neighbourhood)
+    assert "iran" in keys
 
 
 def test_missing_directory_is_one_line(seeded: str, tmp_path: Path) -> None:

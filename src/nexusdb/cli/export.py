@@ -10,7 +10,6 @@ import typer
 from nexusdb.cli.output import fail, info, progress
 from nexusdb.cli.query import resolve_actor
 from nexusdb.db.engine import database_url
-from nexusdb.db.stats import public_tables
 from nexusdb.export import graph, tables
 
 
@@ -41,7 +40,11 @@ def export(
     ],
     actor: Annotated[
         str | None,
-        typer.Option("--actor", "-a", help="graphml/gexf: only this actor's neighbourhood."),
+        typer.Option(
+            "--actor",
+            "-a",
+            help="Only this actor's neighbourhood: its actors and the relationships among them.",
+        ),
     ] = None,
     depth: Annotated[
         int, typer.Option("--depth", "-d", min=1, max=6, help="Hops around --actor.")
@@ -49,24 +52,23 @@ def export(
 ) -> None:
     """Export every table (jsonl, csv) or the actor graph (graphml, gexf, for Gephi).
 
-    Text of sources that may not be redistributed is left out.
+    With --actor, only that actor's neighbourhood. Text of sources that may not be
+    redistributed is left out.
 
     Example: nexusdb export --format graphml --out nexus.graphml --actor iran --depth 2
     """
     if not out.parent.is_dir():
         fail(f"cannot write {out}: no directory {out.parent}")
     url = database_url()
+    actor_keys = _neighbourhood(url, actor, depth) if actor else None
     if export_format in (ExportFormat.jsonl, ExportFormat.csv):
-        if actor is not None:
-            fail("--actor works with --format graphml or gexf", code=2)
         with psycopg.connect(url) as conn:
-            total = len(public_tables(conn))
+            total = len(tables.table_names(conn, subgraph=actor_keys is not None))
         write = tables.write_jsonl if export_format is ExportFormat.jsonl else tables.write_csv
         with progress(f"exporting {export_format}", total=total) as step:
-            write(url, out, on_table=step)
+            write(url, out, on_table=step, actor_keys=actor_keys)
         info(f"exported {total} tables to {out}")
         return
-    actor_keys = _neighbourhood(url, actor, depth) if actor else None
     with progress(f"exporting {export_format}") as step:
         actor_graph = graph.actor_graph(url, actor_keys=actor_keys)
         step("writing")

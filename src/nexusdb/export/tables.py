@@ -25,6 +25,16 @@ WITHHELD = {
     ),
 }
 
+# A subgraph export holds the graph itself: the actors around one actor, and the
+# relationships among them.
+SUBGRAPH_FILTERS = {
+    "actor": sql.SQL("t.key = ANY(%(actor_keys)s)"),
+    "relationship": sql.SQL(
+        "t.subject_id IN (SELECT id FROM actor WHERE key = ANY(%(actor_keys)s))"
+        " AND t.object_id IN (SELECT id FROM actor WHERE key = ANY(%(actor_keys)s))"
+    ),
+}
+
 # Generated columns are left out: they cannot be loaded back, and a search vector
 # would give away the text it was computed from.
 COLUMNS = """
@@ -48,14 +58,16 @@ def _dependency_order() -> dict[str, int]:
     return order
 
 
-def table_names(conn: psycopg.Connection) -> list[str]:
+def table_names(conn: psycopg.Connection, *, subgraph: bool = False) -> list[str]:
     """The public tables, parents before children; tables the models do not know come last."""
     order = _dependency_order()
-    return sorted(public_tables(conn), key=lambda name: (order.get(name, len(order)), name))
+    names = SUBGRAPH_FILTERS if subgraph else public_tables(conn)
+    return sorted(names, key=lambda name: (order.get(name, len(order)), name))
 
 
-def _select(conn: psycopg.Connection, table: str) -> sql.Composed:
-    """SELECT every column of `table` in primary-key order, with withheld text as NULL."""
+def _select(conn: psycopg.Connection, table: str, *, subgraph: bool) -> sql.Composed:
+    """SELECT every column of `table` in primary-key order, with withheld text as NULL;
+    for a subgraph, only the rows inside it (the query then takes `actor_keys`)."""
     columns = [name for (name,) in conn.execute(COLUMNS, [table])]
     key = [name for (name,) in conn.execute(PRIMARY_KEY, [table])] or columns
     fields = [
@@ -64,9 +76,10 @@ def _select(conn: psycopg.Connection, table: str) -> sql.Composed:
         else sql.SQL("t.{}").format(sql.Identifier(column))
         for column in columns
     ]
-    return sql.SQL("SELECT {fields} FROM {table} t ORDER BY {key}").format(
+    return sql.SQL("SELECT {fields} FROM {table} t WHERE {rows} ORDER BY {key}").format(
         fields=sql.SQL(", ").join(fields),
         table=sql.Identifier(table),
+        rows=SUBGRAPH_FILTERS[table] if subgraph else sql.SQL("true"),
         key=sql.SQL(", ").join(sql.SQL("t.{}").format(sql.Identifier(name)) for name in key),
     )
 
@@ -82,31 +95,41 @@ def snapshot(url: str) -> Iterator[psycopg.Connection]:
 OnTable = Callable[[str], None]
 
 
-def write_jsonl(url: str, path: Path, *, on_table: OnTable) -> None:
-    """One line per row, `{"table": NAME, "row": {COLUMN: VALUE, ...}}`, for every table."""
+def write_jsonl(
+    url: str, path: Path, *, on_table: OnTable, actor_keys: list[str] | None = None
+) -> None:
+    """One line per row, `{"table": NAME, "row": {COLUMN: VALUE, ...}}`, for every table
+    (or, given `actor_keys`, for those actors and the relationships among them)."""
+    subgraph = actor_keys is not None
     with snapshot(url) as conn, path.open("w", encoding="utf-8") as out:
-        for table in table_names(conn):
-            rows = sql.SQL("SELECT to_jsonb(r)::text FROM ({}) r").format(_select(conn, table))
+        for table in table_names(conn, subgraph=subgraph):
+            rows = sql.SQL("SELECT to_jsonb(r)::text FROM ({}) r").format(
+                _select(conn, table, subgraph=subgraph)
+            )
             prefix = f'{{"table": "{table}", "row": '
             with conn.cursor(name=f"export_{table}") as cursor:
                 cursor.itersize = 5_000
-                for (row,) in cursor.execute(rows):
+                for (row,) in cursor.execute(rows, {"actor_keys": actor_keys}):
                     out.write(f"{prefix}{row}}}\n")
             on_table(table)
 
 
-def write_csv(url: str, directory: Path, *, on_table: OnTable) -> None:
-    """One `TABLE.csv` per table in `directory`, as PostgreSQL's `COPY ... CSV HEADER` writes."""
+def write_csv(
+    url: str, directory: Path, *, on_table: OnTable, actor_keys: list[str] | None = None
+) -> None:
+    """One `TABLE.csv` per table in `directory`, as PostgreSQL's `COPY ... CSV HEADER` writes
+    (or, given `actor_keys`, `actor.csv` and `relationship.csv` for that subgraph)."""
     directory.mkdir(parents=True, exist_ok=True)
+    subgraph = actor_keys is not None
     with snapshot(url) as conn:
-        for table in table_names(conn):
+        for table in table_names(conn, subgraph=subgraph):
             copy = sql.SQL("COPY ({}) TO STDOUT WITH (FORMAT csv, HEADER)").format(
-                _select(conn, table)
+                _select(conn, table, subgraph=subgraph)
             )
             with (
                 (directory / f"{table}.csv").open("wb") as out,
                 conn.cursor() as cursor,
-                cursor.copy(copy) as data,
+                cursor.copy(copy, {"actor_keys": actor_keys}) as data,
             ):
                 for chunk in data:
                     out.write(chunk)
