@@ -34,7 +34,7 @@ def test_the_counts_the_readme_gives_are_the_seeded_ones(seeded_engine: Engine) 
 
 
 def test_the_pandas_example_reads_the_seeded_claims(
-    seeded_url: str, monkeypatch: pytest.MonkeyPatch
+    seeded_url: str, seeded_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from nexusdb.config import get_settings
 
@@ -46,4 +46,7 @@ def test_the_pandas_example_reads_the_seeded_claims(
     get_settings.cache_clear()
     claims = namespace["claims"]
     assert list(claims.columns) == ["key", "kind", "certainty", "text"]  # type: ignore[attr-defined]
-    assert len(claims) == 100  # type: ignore[arg-type]
+    with seeded_engine.connect() as connection:
+        stored = connection.execute(text("SELECT count(*) FROM claim")).scalar_one()
+    assert len(claims) == stored  # type: ignore[arg-type]
+    assert stored > 100
