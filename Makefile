@@ -28,9 +28,9 @@ test: $(INSTALLED)  ## Run the whole test suite
 	$(BIN)/pytest
 
 lint: $(INSTALLED)  ## ruff, mypy --strict and squawk over every revision
-	$(BIN)/ruff check src tests migrations .ci
-	$(BIN)/ruff format --check src tests migrations .ci
-	$(BIN)/mypy src
+	$(BIN)/ruff check src tests migrations benchmarks .ci
+	$(BIN)/ruff format --check src tests migrations benchmarks .ci
+	$(BIN)/mypy src benchmarks
 	$(BIN)/python .ci/lint-migrations.py
 
 db-start: $(INSTALLED)  ## Start the embedded PostgreSQL and leave it running
@@ -44,3 +44,8 @@ db-url: $(INSTALLED)  ## Print the database's connection string
 
 clean:  ## Remove .venv and caches (the embedded database in .nexusdb/ is kept)
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+
+.PHONY: bench
+# BENCH_ARGS passes options through, e.g. BENCH_ARGS="--events 1000000 --calls 100".
+bench: $(INSTALLED)  ## Measure the performance targets (benchmarks/README.md; BENCH_ARGS=...)
+	$(BIN)/python -m benchmarks all $(BENCH_ARGS)

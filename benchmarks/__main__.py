@@ -1,0 +1,126 @@
+"""`python -m benchmarks`: nexusdb's performance targets, measured as ratios in one run.
+
+    python -m benchmarks all --events 50000        # what `make bench` runs
+    python -m benchmarks synthetic --events 1000000 --keep
+    python -m benchmarks queries --database nexusdb_bench_synthetic_1234
+    python -m benchmarks ingest --records 100000
+
+The server is DATABASE_URL's when set, else the embedded PostgreSQL. Every benchmark
+works in a database of its own, migrated to head, and drops it at the end unless
+--keep. They exit 0 whether targets pass or not: they measure, they do not test.
+"""
+
+import argparse
+
+from benchmarks import ingest, queries, synthetic
+from benchmarks.common import (
+    DEFAULT_TIMEOUT_MS,
+    existing_database,
+    fresh_database,
+    results,
+    server_url,
+    server_version,
+)
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(
+        prog="python -m benchmarks", description=__doc__.splitlines()[0] if __doc__ else None
+    )
+    commands = root.add_subparsers(dest="command", required=True)
+
+    def data_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--events",
+            type=int,
+            default=50_000,
+            help="events to generate; relationships = events, claims = 2 x events (default 50000)",
+        )
+        command.add_argument(
+            "--hub-share",
+            type=float,
+            default=0.1,
+            help="share of edge and participant ends that fall on the 12 hubs (default 0.1)",
+        )
+        command.add_argument("--seed", type=int, default=20241121, help="RNG seed")
+        command.add_argument(
+            "--keep", action="store_true", help="keep the database instead of dropping it"
+        )
+
+    def query_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--calls", type=int, default=300, help="timed calls per query (default 300)"
+        )
+        command.add_argument(
+            "--timeout-ms",
+            type=int,
+            default=DEFAULT_TIMEOUT_MS,
+            help=f"stop a call after this long and count it at this value "
+            f"(default {DEFAULT_TIMEOUT_MS})",
+        )
+        command.add_argument(
+            "--full-plans", action="store_true", help="print the whole EXPLAIN of each hub call"
+        )
+
+    def ingest_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--records", type=int, default=100_000, help="claim records per COPY (default 100000)"
+        )
+        command.add_argument(
+            "--repeats", type=int, default=3, help="alternating runs of each COPY (default 3)"
+        )
+
+    synthetic_command = commands.add_parser("synthetic", help="generate and load a data set")
+    data_options(synthetic_command)
+
+    queries_command = commands.add_parser("queries", help="target 2: query latency on the data")
+    data_options(queries_command)
+    query_options(queries_command)
+    queries_command.add_argument(
+        "--database", help="use this kept database (from --keep) instead of generating one"
+    )
+
+    ingest_command = commands.add_parser("ingest", help="target 1: claim ingest vs a flat COPY")
+    ingest_options(ingest_command)
+    ingest_command.add_argument("--seed", type=int, default=20241121, help="RNG seed")
+    ingest_command.add_argument(
+        "--keep", action="store_true", help="keep the database instead of dropping it"
+    )
+
+    all_command = commands.add_parser("all", help="ingest, then synthetic load and queries")
+    data_options(all_command)
+    query_options(all_command)
+    ingest_options(all_command)
+    return root
+
+
+def main() -> None:
+    args = parser().parse_args()
+    results.print(
+        f"nexusdb benchmarks on PostgreSQL {server_version(server_url())}", highlight=False
+    )
+    if args.command in ("ingest", "all"):
+        ingest.run(records=args.records, repeats=args.repeats, seed=args.seed, keep=args.keep)
+    if args.command == "queries" and args.database:
+        run_queries(existing_database(args.database), args)
+        return
+    if args.command in ("synthetic", "queries", "all"):
+        scale = synthetic.Scale(events=args.events, hub_share=args.hub_share, seed=args.seed)
+        with fresh_database("synthetic", keep=args.keep) as url:
+            synthetic.print_report(synthetic.load(url, scale), scale)
+            if args.command != "synthetic":
+                run_queries(url, args)
+
+
+def run_queries(url: str, args: argparse.Namespace) -> None:
+    queries.run(
+        url,
+        calls=args.calls,
+        timeout_ms=args.timeout_ms,
+        full_plans=args.full_plans,
+        seed=args.seed,
+    )
+
+
+if __name__ == "__main__":
+    main()
