@@ -345,7 +345,11 @@ def plan(connection: Connection, sql: str) -> str:
             "SELECT * FROM find_actor('Hezbolah')",
             ["ix_actor_name_trgm", "ix_actor_alias_name_trgm"],
         ),
-        ("SELECT * FROM actor_neighbourhood('iran')", ["actor_key_key"]),
+        # Each step of actor_neighbourhood's walk (the walk itself is plpgsql).
+        (
+            "SELECT * FROM actor_neighbours(ARRAY['6f1c8e1e-3b7a-5c43-9d0e-6e65787573db']::uuid[])",
+            ["ix_relationship_subject_id", "ix_relationship_object_id"],
+        ),
         (
             "SELECT key FROM event WHERE start_date >= '2024-01-01' ORDER BY start_date, key",
             ["ix_event_start_date_key"],

@@ -419,59 +419,122 @@ FROM actor AS a;
 """
 
 # ---------------------------------------------------------------------------
-# Query functions. LANGUAGE sql and STABLE, so the planner inlines them into the calling
-# query and their index use shows in EXPLAIN. Column names win over parameter names
-# inside a SQL function's body, so parameters are qualified with the function's name.
+# Query functions. LANGUAGE sql and STABLE where one query does, so the planner inlines
+# them into the calling query and their index use shows in EXPLAIN; actor_neighbourhood
+# is plpgsql because a walk that never revisits an actor needs the whole walk so far.
+# Column names win over parameter names inside a function's body, so parameters are
+# qualified with the function's name.
 # ---------------------------------------------------------------------------
 
+ACTOR_NEIGHBOURS = """
+-- One step of a walk over the relationship graph: the actors one relationship away from
+-- any actor in `frontier`, in either direction, with the relationship filters of
+-- actor_neighbourhood (types; a date the relationship must hold on, where an unknown end
+-- is unbounded and an end is the last day of its period).
+CREATE FUNCTION actor_neighbours(
+    frontier uuid[],
+    relationship_types text[] DEFAULT NULL,
+    as_of date DEFAULT NULL
+) RETURNS TABLE (from_id uuid, actor_id uuid)
+    LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+SELECT edge.from_id, edge.actor_id
+FROM (
+    SELECT r.subject_id AS from_id, r.object_id AS actor_id, r.relationship_type,
+           r.start_date, r.end_date, r.end_precision
+    FROM relationship AS r
+    WHERE r.subject_id = ANY (actor_neighbours.frontier)
+    UNION ALL
+    SELECT r.object_id, r.subject_id, r.relationship_type,
+           r.start_date, r.end_date, r.end_precision
+    FROM relationship AS r
+    WHERE r.object_id = ANY (actor_neighbours.frontier)
+) AS edge
+WHERE (actor_neighbours.relationship_types IS NULL
+       OR edge.relationship_type = ANY (actor_neighbours.relationship_types))
+  AND (actor_neighbours.as_of IS NULL
+       OR (coalesce(edge.start_date, '-infinity') <= actor_neighbours.as_of
+           AND actor_neighbours.as_of
+               < coalesce(precise_date_upper(edge.end_date, edge.end_precision), 'infinity')))
+$$;
+"""
+
 ACTOR_NEIGHBOURHOOD = """
--- Actors within max_depth relationships of one actor, either direction, each once with
--- its minimum distance and one shortest path (the first in key order). The start actor
--- is row 0. Optional filters: relationship types, and a date the relationship must hold
--- on (an unknown end is unbounded; an end is the last day of its period). Anonymous
--- claimants are skipped unless asked for. An unknown key gives no rows.
+-- Actors within max_depth relationships of the actor `start_key`, either direction, each once with
+-- its minimum distance and one shortest path (the first in key order), ordered by
+-- distance and key, at most max_rows of them (NULL: all). The start actor is row 0.
+-- Filters as in actor_neighbours; anonymous claimants are skipped unless asked for.
+-- An unknown key gives no rows.
+--
+-- A breadth-first walk, one level at a time: each level keeps every actor once and
+-- never returns to one already found, so a hub's thousands of paths cost no more than
+-- its neighbours, and the walk stops as soon as max_rows actors are found.
 CREATE FUNCTION actor_neighbourhood(
-    actor_key text,
+    start_key text,
     max_depth int DEFAULT 2,
     relationship_types text[] DEFAULT NULL,
     as_of date DEFAULT NULL,
     include_anonymous boolean DEFAULT false,
     max_rows int DEFAULT 1000
 ) RETURNS TABLE (actor_key text, actor_name text, actor_kind text, distance int, path text[])
-    LANGUAGE sql STABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    -- A plan cached for a small actor's one-row frontier would crawl through a hub's
+    -- thousands: plan each step for the arrays it really gets.
+    SET plan_cache_mode = force_custom_plan
 AS $$
-WITH RECURSIVE walk (actor_id, distance, path) AS (
-    SELECT a.id, 0, ARRAY[a.key]
+DECLARE
+    -- Everything found so far, in the order found; a path is its keys joined by commas
+    -- (a key never holds one).
+    found_ids uuid[];
+    found_paths text[];
+    found_distances int[];
+    -- The last level found.
+    frontier_ids uuid[];
+    frontier_paths text[];
+    depth int := 0;
+BEGIN
+    SELECT ARRAY[a.id], ARRAY[a.key] INTO frontier_ids, frontier_paths
     FROM actor AS a
-    WHERE a.key = actor_neighbourhood.actor_key
-    UNION ALL
-    SELECT next.id, walk.distance + 1, walk.path || next.key
-    FROM walk
-    JOIN relationship AS r
-        ON r.subject_id = walk.actor_id OR r.object_id = walk.actor_id
-    JOIN actor AS next
-        ON next.id = CASE WHEN r.subject_id = walk.actor_id THEN r.object_id ELSE r.subject_id END
-    WHERE walk.distance < actor_neighbourhood.max_depth
-        -- A path never visits an actor twice, so cycles end.
-        AND next.key <> ALL (walk.path)
-        AND (actor_neighbourhood.include_anonymous OR NOT next.is_anonymous)
-        AND (actor_neighbourhood.relationship_types IS NULL
-             OR r.relationship_type = ANY (actor_neighbourhood.relationship_types))
-        AND (actor_neighbourhood.as_of IS NULL
-             OR (coalesce(r.start_date, '-infinity') <= actor_neighbourhood.as_of
-                 AND actor_neighbourhood.as_of
-                     < coalesce(precise_date_upper(r.end_date, r.end_precision), 'infinity')))
-),
-nearest AS (
-    SELECT DISTINCT ON (actor_id) actor_id, distance, path
-    FROM walk
-    ORDER BY actor_id, distance, path
-)
-SELECT a.key, a.name, a.kind, nearest.distance, nearest.path
-FROM nearest
-JOIN actor AS a ON a.id = nearest.actor_id
-ORDER BY nearest.distance, a.key
-LIMIT actor_neighbourhood.max_rows
+    WHERE a.key = actor_neighbourhood.start_key;
+    IF frontier_ids IS NULL
+        OR (actor_neighbourhood.max_rows IS NOT NULL AND actor_neighbourhood.max_rows < 1) THEN
+        RETURN;
+    END IF;
+    found_ids := frontier_ids;
+    found_paths := frontier_paths;
+    found_distances := ARRAY[0];
+    WHILE depth < actor_neighbourhood.max_depth
+        AND cardinality(frontier_ids) > 0
+        AND (actor_neighbourhood.max_rows IS NULL
+             OR cardinality(found_ids) < actor_neighbourhood.max_rows) LOOP
+        depth := depth + 1;
+        SELECT coalesce(array_agg(step.id ORDER BY step.key), '{}'),
+               coalesce(array_agg(step.path ORDER BY step.key), '{}')
+        INTO frontier_ids, frontier_paths
+        FROM (
+            SELECT DISTINCT ON (next.key) next.id, next.key, here.path || ',' || next.key AS path
+            FROM unnest(frontier_ids, frontier_paths) AS here (id, path)
+            JOIN actor_neighbours(frontier_ids, actor_neighbourhood.relationship_types,
+                                  actor_neighbourhood.as_of) AS edge
+                ON edge.from_id = here.id
+            JOIN actor AS next ON next.id = edge.actor_id
+            WHERE (actor_neighbourhood.include_anonymous OR NOT next.is_anonymous)
+              AND next.id NOT IN (SELECT unnest(found_ids))
+            ORDER BY next.key, here.path COLLATE "C"
+            -- NULL when there is no cap: LIMIT NULL is no limit.
+            LIMIT actor_neighbourhood.max_rows - cardinality(found_ids)
+        ) AS step;
+        found_ids := found_ids || frontier_ids;
+        found_paths := found_paths || frontier_paths;
+        found_distances := found_distances
+            || array_fill(depth, ARRAY[cardinality(frontier_ids)]);
+    END LOOP;
+    RETURN QUERY
+    SELECT a.key, a.name, a.kind, walk.distance, string_to_array(walk.path, ',')
+    FROM unnest(found_ids, found_paths, found_distances) AS walk (id, path, distance)
+    JOIN actor AS a ON a.id = walk.id
+    ORDER BY walk.distance, a.key;
+END
 $$;
 """
 
@@ -572,6 +635,7 @@ HELPER_FUNCTIONS = (
 )
 # ... and these are built on the columns and indexes.
 QUERY_FUNCTIONS = (
+    "actor_neighbours(uuid[], text[], date)",
     "actor_neighbourhood(text, int, text[], date, boolean, int)",
     "search_text(text, int)",
     "find_actor(text, int)",
@@ -604,6 +668,7 @@ def upgrade() -> None:
     op.execute(RELATIONSHIP_GRAPH)
     op.execute(EVENT_TIMELINE)
     op.execute(ACTOR_PROFILE)
+    op.execute(ACTOR_NEIGHBOURS)
     op.execute(ACTOR_NEIGHBOURHOOD)
     op.execute(SEARCH_TEXT)
     op.execute(FIND_ACTOR)
