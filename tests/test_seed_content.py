@@ -180,3 +180,7 @@ def test_hedged_statements_are_not_recorded_as_asserted(seeded_engine: Engine) -
     )
     assert hedged
     assert "asserted" not in hedged
+
+
+def test_the_unsupported_fact_view_is_empty_after_seeding(seeded_engine: Engine) -> None:
+    assert scalar(seeded_engine, "SELECT count(*) FROM unsupported_fact") == 0
