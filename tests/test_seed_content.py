@@ -184,3 +184,24 @@ def test_hedged_statements_are_not_recorded_as_asserted(seeded_engine: Engine) -
 
 def test_the_unsupported_fact_view_is_empty_after_seeding(seeded_engine: Engine) -> None:
     assert scalar(seeded_engine, "SELECT count(*) FROM unsupported_fact") == 0
+
+
+@pytest.mark.parametrize(
+    ("typed", "actor"),
+    [
+        ("Zelenskyy", "volodymyr-zelensky"),
+        ("Hizbullah", "hezbollah"),
+        ("Houthi", "houthis"),
+        ("Hezbolah", "hezbollah"),
+        ("Ismail Haniyeh", "ismail-haniyeh"),
+        ("Islamic republic", "iran"),
+    ],
+)
+def test_fuzzy_lookup_finds_the_articles_actors(
+    seeded_engine: Engine, typed: str, actor: str
+) -> None:
+    with seeded_engine.connect() as connection:
+        best = connection.execute(
+            text("SELECT key FROM find_actor(:typed) LIMIT 1"), {"typed": typed}
+        ).scalar_one()
+    assert best == actor
