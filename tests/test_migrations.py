@@ -40,7 +40,7 @@ def test_the_first_revision_creates_the_rules_models_cannot_declare(shared_engin
     assert "relationship_no_overlap_excl" in constraints
     assert {
         "claim_check_quote",
-        "source_segment_keep_quoted",
+        "source_segment_check_quotes",
         "relationship_check_canonical",
     } <= triggers
     assert {"btree_gist", "pg_trgm", "unaccent"} <= extensions

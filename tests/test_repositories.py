@@ -196,5 +196,5 @@ def test_the_database_refuses_a_quote_that_is_not_there(session: Session, world:
         session.begin_nested(),
     ):
         session.execute(
-            update(Claim).where(Claim.key == "war-in-ukraine").values(quote="its war in Russia")
+            update(Claim).where(Claim.key == "war-in-ukraine").values(quote="its war on Russia!")
         )

@@ -95,15 +95,35 @@ def test_a_span_outside_its_segment_is_refused(session: Session) -> None:
         make_claim(session, source, author, quote="Iran", start=0)
 
 
-def test_a_quoted_segment_cannot_change_its_text(session: Session) -> None:
+def test_a_segment_cannot_change_under_the_quotes_that_rest_on_it(session: Session) -> None:
     source = make_source(session)
     author = make_actor(session, "author", "person")
     make_claim(session, source, author, quote="Iran", start=10)
-    refused(
+    message = refused(
         session,
-        "cannot change",
+        "claim_quote_matches_source",
         f"UPDATE source_segment SET text = upper(text) WHERE source_id = '{source.id}'",
     )
+    assert "quote is not the source text at [10, 14), which reads 'IRAN'" in message
+
+
+def test_a_text_and_its_quotes_corrected_together_are_judged_at_commit(
+    session: Session,
+) -> None:
+    source = make_source(session)
+    author = make_actor(session, "author", "person")
+    claim = make_claim(session, source, author, quote="Iran", start=10)
+    with session.begin_nested():
+        session.execute(text("SET CONSTRAINTS ALL DEFERRED"))
+        session.execute(
+            text("UPDATE source_segment SET text = upper(text) WHERE source_id = :source"),
+            {"source": source.id},
+        )
+        session.execute(
+            text("UPDATE claim SET quote = 'IRAN' WHERE id = :claim"), {"claim": claim.id}
+        )
+        session.execute(text("SET CONSTRAINTS ALL IMMEDIATE"))
+    assert session.execute(text("SELECT quote FROM claim")).scalar_one() == "IRAN"
 
 
 def test_a_claim_needs_exactly_one_grounding(session: Session) -> None:

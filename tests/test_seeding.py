@@ -121,6 +121,37 @@ def test_a_deleted_entry_is_deleted_with_what_hangs_off_it(
     assert restored == [row[:-2] for row in relationships]
 
 
+def test_a_corrected_source_text_and_its_quotes_sync_together(
+    seeded_fresh: Engine, seeds_copy: Path
+) -> None:
+    """One more character early in the article moves every later paragraph and span."""
+    article = seeds_copy / "000_5e7efc4d26c7660b.txt"
+    article.write_bytes(
+        article.read_bytes().replace(b"Simultaneously some", b"Simultaneously, some", 1)
+    )
+    replace_line(
+        seeds_copy / "claims.yaml",
+        'quote: "Simultaneously some Iranians',
+        'quote: "Simultaneously, some Iranians',
+    )
+    report = seed(seeded_fresh, seeds_copy)
+    assert report is not None
+    assert report.tables["source_segment"].updated > 20
+    with seeded_fresh.connect() as connection:
+        mismatched = connection.execute(
+            text(
+                "SELECT count(*) FROM claim c JOIN source_segment s ON s.id = c.segment_id"
+                " WHERE substr(s.text, c.span_start - s.start_offset + 1,"
+                " c.span_end - c.span_start) <> c.quote"
+            )
+        ).scalar_one()
+        moved = connection.execute(
+            text("SELECT span_start FROM claim WHERE quote LIKE 'Simultaneously, some%'")
+        ).scalar_one()
+    assert mismatched == 0
+    assert article.read_text(encoding="utf-8").index("Simultaneously, some") == moved
+
+
 def test_rows_the_seed_does_not_own_are_left_alone(seeded_fresh: Engine) -> None:
     with seeded_fresh.begin() as connection:
         connection.execute(

@@ -4,7 +4,8 @@ The first schema of nexusdb, as docs/schema.md describes it. Beyond what the mod
 declare, this revision creates the extensions the schema relies on, fills the
 vocabulary lookup tables, and adds the rules the models cannot express: relationships
 that may not overlap (EXCLUDE with btree_gist), quotes that must match their source
-(a trigger), and symmetric relationships stored in one canonical direction (a trigger).
+(constraint triggers, deferrable to commit), and symmetric relationships stored in one
+canonical direction (a trigger).
 
 Revision ID: aa6ab0c92ea9
 Revises:
@@ -329,58 +330,72 @@ ALTER TABLE relationship
 
 CLAIM_QUOTE_TRIGGER = """
 -- A claim's quote must be its source's text at its span: the segment belongs to the
--- claim's source, contains the span, and reads exactly the quote there.
+-- claim's source, contains the span, and reads exactly the quote there. NULL when it
+-- does (or when the claim is gone); otherwise what is wrong, for the error message.
+CREATE FUNCTION claim_quote_problem(checked_claim_id uuid) RETURNS text
+LANGUAGE sql STABLE AS $$
+SELECT CASE
+    WHEN seg.source_id IS DISTINCT FROM c.source_id THEN
+        format('claim %s: segment %s is not part of the claim''s source', c.key, c.segment_id)
+    WHEN c.span_start < seg.start_offset OR c.span_end > seg.end_offset THEN
+        format('claim %s: span [%s, %s) lies outside its segment [%s, %s)',
+               c.key, c.span_start, c.span_end, seg.start_offset, seg.end_offset)
+    WHEN substr(seg.text, c.span_start - seg.start_offset + 1, c.span_end - c.span_start)
+            IS DISTINCT FROM c.quote THEN
+        format('claim %s: quote is not the source text at [%s, %s), which reads %L',
+               c.key, c.span_start, c.span_end,
+               substr(seg.text, c.span_start - seg.start_offset + 1, c.span_end - c.span_start))
+END
+FROM claim AS c
+JOIN source_segment AS seg ON seg.id = c.segment_id
+WHERE c.id = checked_claim_id
+$$;
+
+-- Checked whenever a claim's grounding or a quoted segment changes, as constraint
+-- triggers: at the end of each statement, or at commit in a transaction that defers
+-- them (SET CONSTRAINTS ALL DEFERRED), so a source's text and its claims' quotes can be
+-- corrected together and are judged by the state that is committed. The row is read
+-- afresh, since a deferred check may run after later changes to it.
 CREATE FUNCTION claim_check_quote() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
-    seg source_segment%ROWTYPE;
+    problem text := claim_quote_problem(NEW.id);
 BEGIN
-    IF NEW.segment_id IS NULL THEN
-        RETURN NEW;
-    END IF;
-    SELECT * INTO seg FROM source_segment WHERE id = NEW.segment_id;
-    IF seg.source_id IS DISTINCT FROM NEW.source_id THEN
-        RAISE EXCEPTION 'claim %: segment % is not part of the claim''s source', NEW.key, NEW.segment_id
+    IF problem IS NOT NULL THEN
+        RAISE EXCEPTION '%', problem
             USING ERRCODE = 'check_violation', CONSTRAINT = 'claim_quote_matches_source';
     END IF;
-    IF NEW.span_start < seg.start_offset OR NEW.span_end > seg.end_offset THEN
-        RAISE EXCEPTION 'claim %: span [%, %) lies outside its segment [%, %)',
-            NEW.key, NEW.span_start, NEW.span_end, seg.start_offset, seg.end_offset
-            USING ERRCODE = 'check_violation', CONSTRAINT = 'claim_quote_matches_source';
-    END IF;
-    IF substr(seg.text, NEW.span_start - seg.start_offset + 1, NEW.span_end - NEW.span_start)
-            IS DISTINCT FROM NEW.quote THEN
-        RAISE EXCEPTION 'claim %: quote is not the source text at [%, %)', NEW.key, NEW.span_start, NEW.span_end
-            USING ERRCODE = 'check_violation', CONSTRAINT = 'claim_quote_matches_source',
-                  DETAIL = format('source text there: %L', substr(seg.text,
-                      NEW.span_start - seg.start_offset + 1, NEW.span_end - NEW.span_start));
-    END IF;
-    RETURN NEW;
+    RETURN NULL;
 END
 $$;
 
-CREATE TRIGGER claim_check_quote
-    BEFORE INSERT OR UPDATE OF segment_id, source_id, span_start, span_end, quote ON claim
+CREATE CONSTRAINT TRIGGER claim_check_quote
+    AFTER INSERT OR UPDATE OF segment_id, source_id, span_start, span_end, quote ON claim
+    DEFERRABLE INITIALLY IMMEDIATE
     FOR EACH ROW EXECUTE FUNCTION claim_check_quote();
 
--- A quoted segment's text and offsets are frozen: changing them would silently break
--- the quotes that rest on it.
-CREATE FUNCTION source_segment_keep_quoted() RETURNS trigger
+CREATE FUNCTION source_segment_check_quotes() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+    problem text;
 BEGIN
-    IF (NEW.text, NEW.start_offset, NEW.end_offset, NEW.source_id)
-            IS DISTINCT FROM (OLD.text, OLD.start_offset, OLD.end_offset, OLD.source_id)
-        AND EXISTS (SELECT 1 FROM claim WHERE segment_id = OLD.id) THEN
-        RAISE EXCEPTION 'source segment % is quoted by claims; its text cannot change', OLD.id
+    SELECT claim_quote_problem(c.id) INTO problem
+    FROM claim AS c
+    WHERE c.segment_id = NEW.id AND claim_quote_problem(c.id) IS NOT NULL
+    ORDER BY c.key
+    LIMIT 1;
+    IF problem IS NOT NULL THEN
+        RAISE EXCEPTION 'source segment %: %', NEW.id, problem
             USING ERRCODE = 'check_violation', CONSTRAINT = 'claim_quote_matches_source';
     END IF;
-    RETURN NEW;
+    RETURN NULL;
 END
 $$;
 
-CREATE TRIGGER source_segment_keep_quoted
-    BEFORE UPDATE ON source_segment
-    FOR EACH ROW EXECUTE FUNCTION source_segment_keep_quoted();
+CREATE CONSTRAINT TRIGGER source_segment_check_quotes
+    AFTER UPDATE OF text, start_offset, end_offset, source_id ON source_segment
+    DEFERRABLE INITIALLY IMMEDIATE
+    FOR EACH ROW EXECUTE FUNCTION source_segment_check_quotes();
 """
 
 RELATIONSHIP_SYMMETRY_TRIGGER = """
@@ -1688,10 +1703,11 @@ def downgrade() -> None:
     op.execute("SET LOCAL statement_timeout = '5min'")
     op.execute("DROP TRIGGER relationship_check_canonical ON relationship")
     op.execute("DROP FUNCTION relationship_check_canonical()")
-    op.execute("DROP TRIGGER source_segment_keep_quoted ON source_segment")
-    op.execute("DROP FUNCTION source_segment_keep_quoted()")
+    op.execute("DROP TRIGGER source_segment_check_quotes ON source_segment")
+    op.execute("DROP FUNCTION source_segment_check_quotes()")
     op.execute("DROP TRIGGER claim_check_quote ON claim")
     op.execute("DROP FUNCTION claim_check_quote()")
+    op.execute("DROP FUNCTION claim_quote_problem(uuid)")
     op.drop_constraint(op.f("source_publisher_id_fkey"), "source", type_="foreignkey")
     # ### commands auto generated by Alembic - please adjust! ###
     op.drop_index(op.f("ix_event_quantity_evidence_claim_id"), table_name="event_quantity_evidence")
