@@ -251,6 +251,24 @@ BAD_INPUT = {
         ),
         ["events.yaml", "field 'type'", "unknown event type 'picnic'"],
     ),
+    # Rules across entries, which the database enforces too: caught before writing so
+    # the message names the entry.
+    "overlapping relationship": (
+        lambda seeds: edit_yaml(
+            seeds / "relationships.yaml",
+            lambda r: r.append({**by_key(r, "iran-supplies-arms-to-russia"), "key": "again"}),
+        ),
+        ["relationships.yaml", "entry 'again'", "field 'start'", "'iran-supplies-arms-to-russia'"],
+    ),
+    "external id on two actors": (
+        lambda seeds: edit_yaml(
+            seeds / "actors.yaml",
+            lambda r: by_key(r, "russia")["external_ids"].append(
+                dict(by_key(r, "iran")["external_ids"][0])
+            ),
+        ),
+        ["actors.yaml", "entry 'russia'", "already identifies actor 'iran'"],
+    ),
 }
 
 

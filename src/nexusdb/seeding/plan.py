@@ -101,6 +101,12 @@ class Planner:
         }
         self.texts: dict[str, SourceText] = {}
         self.first_author: dict[str, str] = {}
+        # What the database would refuse across entries, found here so the message can
+        # name the entries: an external id on two actors, relationships that overlap.
+        self.external_id_owners: dict[tuple[str, str], str] = {}
+        self.readings: dict[tuple[uuid.UUID, str, uuid.UUID], list[tuple[Row, str]]] = defaultdict(
+            list
+        )
         self._where = ""
 
     # -- checks -------------------------------------------------------------------------
@@ -284,6 +290,14 @@ class Planner:
                     },
                 )
             for index, external in enumerate(record.external_ids):
+                owner = self.external_id_owners.setdefault(
+                    (external.scheme, external.value), record.key
+                )
+                if owner != record.key:
+                    raise self._fail(
+                        f"external_ids[{index}].value",
+                        f"{external.scheme} {external.value} already identifies actor {owner!r}",
+                    )
                 self.add(
                     "actor_external_id",
                     {
@@ -507,6 +521,16 @@ class Planner:
             object_id = self.required_ref("actor", "object", record.object)
             if relationship_type in self.vocabularies.symmetric_types and subject_id > object_id:
                 subject_id, object_id = object_id, subject_id
+            interval = self.interval(record, record.basis)
+            edge = (subject_id, relationship_type, object_id)
+            for other, other_key in self.readings[edge]:
+                if _overlap(interval, other):
+                    raise self._fail(
+                        "start",
+                        f"overlaps relationship {other_key!r} with the same actors and type;"
+                        " one relationship row is one reading of an edge",
+                    )
+            self.readings[edge].append((interval, record.key))
             self.add(
                 "relationship",
                 {
@@ -516,7 +540,7 @@ class Planner:
                     "relationship_type": relationship_type,
                     "object_id": object_id,
                     "description": record.description,
-                    **self.interval(record, record.basis),
+                    **interval,
                     **self.provenance(record.basis, record.basis_ref),
                 },
             )
@@ -534,6 +558,20 @@ class Planner:
                 relationship_id,
                 record.materiel,
             )
+
+
+def _overlap(first: Row, second: Row) -> bool:
+    """The database's rule (relationship_no_overlap_excl): closed date ranges whose missing
+    ends are unbounded share a day."""
+    return (
+        first["start_date"] is None
+        or second["end_date"] is None
+        or first["start_date"] <= second["end_date"]
+    ) and (
+        second["start_date"] is None
+        or first["end_date"] is None
+        or second["start_date"] <= first["end_date"]
+    )
 
 
 def _date_columns(prefix: str, value: PreciseDate | None) -> Row:
