@@ -225,3 +225,12 @@ def test_real_subprocess_sql_and_psql(seeded: str) -> None:
         check=True,
     )
     assert psql.stdout.strip() == str(scalar(seeded, "SELECT count(*) FROM actor"))
+
+
+def test_timeline_takes_each_date_as_its_whole_period(seeded: str) -> None:
+    result = invoke("timeline", "--from", "2024-11-20", "-f", "json")
+    events = {row["event"] for row in json.loads(result.stdout)}
+    # Dated "2024-11" (month precision): not over before the 20th.
+    assert "lanza-statement-on-ukraine-peace" in events
+    # Dated 2024-11-05 (day precision): over.
+    assert "us-presidential-election-2024" not in events

@@ -115,8 +115,9 @@ def _precise_date(value: str) -> PreciseDate:
 
 DATE_HELP = "2024, 2024-11 or 2024-11-21"
 
-# Events that overlap [from, to]: `to` includes its whole period (`--to 2024` is all of
-# 2024), an unknown end counts as the start.
+# Events that overlap [from, to], every date taken as its whole period (`--to 2024` is
+# all of 2024; an event ending "2024-11" has not ended before 2024-11-20); an unknown end
+# counts as the start.
 TIMELINE = """
 SELECT period, event_key, type, factuality, title, participants
 FROM event_timeline
@@ -124,9 +125,10 @@ WHERE (%(all)s OR factuality IN ('occurred', 'ongoing'))
   AND (%(actor)s::text IS NULL OR EXISTS (
         SELECT 1 FROM unnest(participants) AS p WHERE split_part(p, ':', 1) = %(actor)s))
   AND (%(from)s::date IS NULL OR is_ongoing
-        OR coalesce(end_date, start_date) >= %(from)s::date)
+        OR coalesce(precise_date_upper(end_date, end_precision),
+                    precise_date_upper(start_date, start_precision)) > %(from)s::date)
   AND (%(to)s::date IS NULL
-        OR start_date < %(to)s::date + ('1 ' || %(to_precision)s::text)::interval)
+        OR start_date < precise_date_upper(%(to)s::date, %(to_precision)s::text))
 """
 
 
