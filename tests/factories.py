@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from nexusdb.grounding import split_segments
 from nexusdb.models import (
     Actor,
     ActorAlias,
@@ -30,7 +31,6 @@ from nexusdb.models import (
 )
 from nexusdb.repositories import ClaimRepository
 from nexusdb.schemas.seed import ClaimRecord
-from nexusdb.seeding.text import split_segments
 
 ARTICLE = (
     "Analysts in Tehran\n\n"

@@ -7,12 +7,12 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from nexusdb.errors import NexusError
-from nexusdb.models import Actor, Claim, ClaimActor, ClaimRelation, Source, SourceSegment
+from nexusdb.grounding import QuoteNotFoundError, Segment, locate_in_segments
+from nexusdb.models import Actor, Claim, ClaimActor, ClaimRelation, Source
 from nexusdb.repositories.base import Repository, id_of
 from nexusdb.schemas.read import ClaimRead, Page
 from nexusdb.schemas.seed import ClaimRecord
 from nexusdb.seeding.plan import VOCABULARIES, Vocabularies
-from nexusdb.seeding.text import QuoteNotFoundError, Segment, Span, locate_quote
 
 
 class InvalidClaimError(NexusError):
@@ -37,20 +37,6 @@ def claim_read(claim: Claim) -> ClaimRead:
         paragraph=claim.segment.ordinal if claim.segment else None,
         about=sorted(link.actor.key for link in claim.about),
     )
-
-
-def locate_in_segments(segments: list[SourceSegment], record: ClaimRecord) -> Span:
-    """Find the quote in the source's stored paragraphs, as the seeder does in its file.
-
-    The paragraphs are laid out at their offsets with line breaks between them, so a
-    span found here is the same span in the original text.
-    """
-    pieces = [Segment(s.ordinal, s.kind, s.start_offset, s.end_offset, s.text) for s in segments]
-    layout: list[str] = []
-    for piece in pieces:
-        layout.append("\n" * (piece.start - sum(map(len, layout))))
-        layout.append(piece.text)
-    return locate_quote("".join(layout), pieces, record.quote, record.occurrence)
 
 
 class ClaimRepository(Repository[Claim]):
@@ -126,7 +112,14 @@ class ClaimRepository(Repository[Claim]):
         if source is None:
             raise invalid("source", f"unknown source key {record.source!r}")
         try:
-            span = locate_in_segments(source.segments, record)
+            span = locate_in_segments(
+                [
+                    Segment(s.ordinal, s.kind, s.start_offset, s.end_offset, s.text)
+                    for s in source.segments
+                ],
+                record.quote,
+                record.occurrence,
+            )
         except QuoteNotFoundError as error:
             raise invalid("quote", str(error)) from None
 

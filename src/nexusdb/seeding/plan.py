@@ -15,12 +15,12 @@ from sqlalchemy import Connection, Text, column, select, table
 
 from nexusdb.db.base import Base
 from nexusdb.errors import SeedError
+from nexusdb.grounding import QuoteNotFoundError, Segment, locate_quote, split_segments
 from nexusdb.models import RelationshipType
 from nexusdb.schemas.dates import PreciseDate
 from nexusdb.schemas.seed import Dated, Evidence, MaterielLink
 from nexusdb.seeding.files import SeedFiles
 from nexusdb.seeding.ids import derived_id
-from nexusdb.seeding.text import QuoteNotFoundError, Segment, locate_quote, split_segments
 
 Row = dict[str, Any]
 

@@ -1,4 +1,8 @@
-"""A source's text as segments, and finding a curator's quote in it.
+"""Grounding: a source's text as segments, and finding a quote in it.
+
+Every writer of claims (the seeder, the repositories, and through them the CLI and any
+other front-end) segments texts and locates quotes here, so a quote is accepted or
+refused by the same rules wherever it comes from.
 
 Offsets are 0-based, half-open, in Unicode code points (Python's str indices), into the
 text exactly as the file holds it.
@@ -6,6 +10,7 @@ text exactly as the file holds it.
 
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 # A line of at least this many words is running text; shorter lines are headings,
@@ -101,3 +106,19 @@ def locate_quote(
         if segment.start <= start and end <= segment.end:
             return Span(segment, start, end)
     raise QuoteNotFoundError("quote spans more than one paragraph; quote within one paragraph")
+
+
+def locate_in_segments(
+    segments: Sequence[Segment], quote: str, occurrence: int | None = None
+) -> Span:
+    """Find a quote in a source's stored paragraphs, as if in its whole text.
+
+    The paragraphs are laid out at their offsets with line breaks between them, so a
+    span found here is the same span in the original text.
+    """
+    pieces = sorted(segments, key=lambda segment: segment.start)
+    layout: list[str] = []
+    for piece in pieces:
+        layout.append("\n" * (piece.start - sum(map(len, layout))))
+        layout.append(piece.text)
+    return locate_quote("".join(layout), list(pieces), quote, occurrence)

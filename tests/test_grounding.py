@@ -2,7 +2,7 @@
 
 import pytest
 
-from nexusdb.seeding.text import QuoteNotFoundError, locate_quote, split_segments
+from nexusdb.grounding import QuoteNotFoundError, locate_quote, split_segments
 from tests.support import SEEDS
 
 ARTICLE = (SEEDS / "000_5e7efc4d26c7660b.txt").read_text(encoding="utf-8")
