@@ -172,6 +172,34 @@ def test_rows_the_seed_does_not_own_are_left_alone(seeded_fresh: Engine) -> None
         )
 
 
+def test_names_and_ids_others_add_to_seed_actors_survive_a_reseed(seeded_fresh: Engine) -> None:
+    with seeded_fresh.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO actor_alias (actor_id, name, kind, origin)"
+                " SELECT id, 'Military Forces of Russia (2000-)', 'alternative', 'import:acled'"
+                " FROM actor WHERE key = 'russia'"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO actor_external_id (actor_id, scheme, value, origin)"
+                " SELECT id, 'cow', '365', 'api' FROM actor WHERE key = 'russia'"
+            )
+        )
+    report = seed(seeded_fresh, SEEDS)
+    assert report is not None
+    assert not report.changed
+    with seeded_fresh.connect() as connection:
+        kept = connection.execute(
+            text(
+                "SELECT origin FROM actor_alias WHERE name = 'Military Forces of Russia (2000-)'"
+                " UNION ALL SELECT origin FROM actor_external_id WHERE scheme = 'cow'"
+            )
+        ).scalars()
+        assert sorted(kept) == ["api", "import:acled"]
+
+
 def test_two_seeders_at_once_end_with_one_copy_of_everything(fresh_url: str) -> None:
     engine = make_engine(fresh_url)
     reports: list[SyncReport | None] = []

@@ -75,17 +75,21 @@ class Timestamps:
     )
 
 
-class Provenance:
-    """Where a curated row comes from: the text itself, an inference, or outside knowledge.
+class Origin:
+    """Which process owns the row (`seed`, `api`, `import:<dataset>`): each writer changes
+    and deletes only its own rows, so a seed sync never touches imported ones, even where
+    an import adds an alias to an actor the seed owns."""
 
-    `origin` tells which process owns the row, so a seed sync never touches imported rows.
-    """
+    origin: Mapped[str] = mapped_column(server_default="seed", index=True, sort_order=90)
+
+
+class Provenance(Origin):
+    """Where a curated row comes from: the text itself, an inference, or outside knowledge."""
 
     basis: Mapped[str] = mapped_column(
         reference("basis.code"), server_default="source_text", sort_order=90
     )
     basis_ref: Mapped[str | None] = mapped_column(sort_order=90)
-    origin: Mapped[str] = mapped_column(server_default="seed", index=True, sort_order=90)
 
 
 class DatedInterval:
@@ -109,10 +113,14 @@ def key_check() -> CheckConstraint:
     return CheckConstraint(f"key ~ '{KEY_PATTERN}'", name="key")
 
 
+def origin_check() -> CheckConstraint:
+    return CheckConstraint(f"origin ~ '{ORIGIN_PATTERN}'", name="origin")
+
+
 def provenance_checks() -> tuple[CheckConstraint, ...]:
     return (
         CheckConstraint("basis <> 'external' OR basis_ref IS NOT NULL", name="basis_ref"),
-        CheckConstraint(f"origin ~ '{ORIGIN_PATTERN}'", name="origin"),
+        origin_check(),
     )
 
 

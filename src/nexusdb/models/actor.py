@@ -7,10 +7,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nexusdb.db.base import (
     Base,
+    Origin,
     Provenance,
     Timestamps,
     UUIDPrimaryKey,
     key_check,
+    origin_check,
     provenance_checks,
     reference,
 )
@@ -58,10 +60,11 @@ class Actor(UUIDPrimaryKey, Provenance, Timestamps, Base):
     )
 
 
-class ActorAlias(UUIDPrimaryKey, Base):
+class ActorAlias(UUIDPrimaryKey, Origin, Base):
     __tablename__ = "actor_alias"
     __table_args__ = (
         UniqueConstraint("actor_id", "name", "language"),
+        origin_check(),
         trigram_name_index("ix_actor_alias_name_trgm"),
     )
 
@@ -73,11 +76,15 @@ class ActorAlias(UUIDPrimaryKey, Base):
     actor: Mapped[Actor] = relationship(back_populates="aliases", lazy="raise")
 
 
-class ActorExternalId(UUIDPrimaryKey, Base):
+class ActorExternalId(UUIDPrimaryKey, Origin, Base):
     """An identifier in another register (Wikidata QID, ISO 3166); unique per scheme."""
 
     __tablename__ = "actor_external_id"
-    __table_args__ = (UniqueConstraint("scheme", "value"), UniqueConstraint("actor_id", "scheme"))
+    __table_args__ = (
+        UniqueConstraint("scheme", "value"),
+        UniqueConstraint("actor_id", "scheme"),
+        origin_check(),
+    )
 
     actor_id: Mapped[uuid.UUID] = mapped_column(reference("actor.id", ondelete="CASCADE"))
     scheme: Mapped[str] = mapped_column(reference("external_id_scheme.code"))

@@ -287,6 +287,7 @@ class Planner:
                         "name": alias.name,
                         "language": alias.language,
                         "kind": self.code("alias_kind", f"aliases[{index}].kind", alias.kind),
+                        "origin": "seed",
                     },
                 )
             for index, external in enumerate(record.external_ids):
@@ -307,6 +308,7 @@ class Planner:
                             "external_id_scheme", f"external_ids[{index}].scheme", external.scheme
                         ),
                         "value": external.value,
+                        "origin": "seed",
                     },
                 )
 

@@ -35,8 +35,9 @@ OWNED_ROWS: dict[str, str] = {
     "source_author": _children("source", "source_id"),
     "source_citation": _children("source", "citing_source_id"),
     "source_segment": _children("source", "source_id"),
-    "actor_alias": _children("actor", "actor_id"),
-    "actor_external_id": _children("actor", "actor_id"),
+    # Imports and the API add their own names and ids to seed actors: own only the seed's.
+    "actor_alias": SEED_OWNED,
+    "actor_external_id": SEED_OWNED,
     "place": SEED_OWNED,
     "materiel": SEED_OWNED,
     "claim": SEED_OWNED,
