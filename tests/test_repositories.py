@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 
 from nexusdb.models import Claim
 from nexusdb.repositories import (
+    ActorMatch,
     ActorRepository,
+    AmbiguousActorError,
     ClaimRepository,
     EventRepository,
     InvalidClaimError,
@@ -20,9 +22,10 @@ from nexusdb.repositories import (
     RelationshipRepository,
     SourceRepository,
 )
+from nexusdb.schemas.dates import PreciseDate
 from nexusdb.schemas.read import Alias, Participant
 from nexusdb.schemas.seed import ClaimRecord
-from tests.factories import World, make_claim, make_world
+from tests.factories import World, make_claim, make_event, make_world
 
 
 @pytest.fixture
@@ -115,6 +118,75 @@ def test_event_and_relationship_date_filters(session: Session, world: World) -> 
     assert keys(actor="ukraine", since=date(2022, 1, 1)) == []
     assert keys(type="supplies_arms_to", until=date(2021, 12, 31)) == []
     assert keys(type="supplies_arms_to", since=date(2030, 1, 1)) == ["iran-supplies-arms-to-russia"]
+
+
+def test_until_takes_its_whole_period(session: Session, world: World) -> None:
+    events = EventRepository(session)
+
+    def keys(until: date | PreciseDate) -> list[str]:
+        return [e.key for e in events.find(until=until).items]
+
+    # The invasion is dated 2022-02 (month precision), stored as 2022-02-01.
+    assert keys(date(2022, 1, 31)) == []
+    assert keys(date(2022, 2, 1)) == ["invasion-of-ukraine"]
+    assert keys(PreciseDate(date(2022, 1, 1), "year")) == ["invasion-of-ukraine"]
+    assert keys(PreciseDate(date(2021, 1, 1), "year")) == []
+    # The timeline answers the same.
+    assert [e.key for e in events.timeline(until=PreciseDate(date(2022, 1, 1), "year")).items] == [
+        "invasion-of-ukraine"
+    ]
+
+
+def test_timeline_pages_walk_time_order_with_undated_last(session: Session, world: World) -> None:
+    for key, start in (
+        ("b-2023", (date(2023, 5, 1), "month")),
+        ("a-2023", (date(2023, 5, 1), "day")),
+        ("undated", None),
+        ("planned", (date(2020, 1, 1), "year")),
+    ):
+        make_event(
+            session,
+            key,
+            evidence=(world.war,),
+            start=start,
+            factuality="planned" if key == "planned" else "occurred",
+        )
+    events = EventRepository(session)
+    walked, after = [], None
+    while True:
+        page = events.timeline(after=after, limit=2)
+        walked += [entry.key for entry in page.items]
+        if page.next_after is None:
+            break
+        after = page.next_after
+    assert walked == ["invasion-of-ukraine", "a-2023", "b-2023", "undated"]
+    assert [e.key for e in events.timeline(include_all=True, limit=1).items] == ["planned"]
+    first = events.timeline(actor="russia").items[0]
+    assert (first.period, first.participants[0].actor_key) == ("2022-02 \u2013 ?", "russia")
+
+
+@pytest.mark.parametrize(
+    ("typed", "match"),
+    [
+        ("hezbollah", ActorMatch("hezbollah", exact=True)),
+        ("HIZBULLAH", ActorMatch("hezbollah", exact=True)),
+        ("Hezbolah", ActorMatch("hezbollah", exact=False)),
+    ],
+)
+def test_resolve_finds_an_actor_by_key_name_alias_or_typo(
+    session: Session, world: World, typed: str, match: ActorMatch
+) -> None:
+    assert ActorRepository(session).resolve(typed) == match
+
+
+def test_resolve_names_what_it_cannot_choose(session: Session, world: World) -> None:
+    actors = ActorRepository(session)
+    with pytest.raises(RecordNotFoundError, match=r"^no actor 'xyzzy'$"):
+        actors.resolve("xyzzy")
+    world.ukraine.name = "Iran"
+    session.flush()
+    with pytest.raises(AmbiguousActorError, match="'Iran' names several actors: iran, ukraine"):
+        actors.resolve("Iran")
 
 
 @pytest.mark.parametrize(

@@ -6,10 +6,12 @@ from typing import Annotated
 
 import psycopg
 import typer
+from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from nexusdb.cli.output import fail, info, progress
 from nexusdb.cli.query import resolve_actor
-from nexusdb.db.engine import database_url
+from nexusdb.db.engine import database_url, get_engine
 from nexusdb.export import graph, tables
 
 
@@ -22,10 +24,11 @@ class ExportFormat(StrEnum):
 
 def _neighbourhood(url: str, key_or_name: str, depth: int) -> list[str]:
     """The keys of the actors within `depth` relationships of an actor (all of them)."""
-    with psycopg.connect(url) as conn:
-        key = resolve_actor(conn, key_or_name)
-        rows = conn.execute(
-            "SELECT actor_key FROM actor_neighbourhood(%s, %s, max_rows => NULL)", [key, depth]
+    with Session(get_engine(url)) as session:
+        key = resolve_actor(session, key_or_name)
+        rows = session.execute(
+            text("SELECT actor_key FROM actor_neighbourhood(:key, :depth, max_rows => NULL)"),
+            {"key": key, "depth": depth},
         )
         return [actor_key for (actor_key,) in rows]
 

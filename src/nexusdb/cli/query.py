@@ -9,41 +9,28 @@ from typing import Annotated, Any
 
 import psycopg
 import typer
+from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from nexusdb.cli.output import FormatOption, OutputFormat, info, write_rows
 from nexusdb.db import migrations
 from nexusdb.db.engine import database_url, get_engine
 from nexusdb.db.stats import row_counts
-from nexusdb.errors import NexusError
+from nexusdb.repositories import ActorRepository, EventRepository
 from nexusdb.schemas.dates import PreciseDate, parse_date
+
+# How many events the timeline reads per round trip.
+TIMELINE_PAGE = 500
 
 ActorArgument = Annotated[str, typer.Argument(help="An actor's key, name or alias.")]
 
-# One actor whose key, name or alias is exactly what was typed (ignoring case and
-# accents), else the closest candidates for a "did you mean".
-ACTOR_CANDIDATES = """
-SELECT key, key = %(typed)s OR normalize_name(matched_name) = normalize_name(%(typed)s)
-FROM find_actor(%(typed)s, 5)
-"""
 
-
-def resolve_actor(conn: psycopg.Connection, key_or_name: str) -> str:
-    """The key of the actor `key_or_name` names, or of its only close match (a typo);
-    otherwise an error with the close matches as suggestions."""
-    candidates = conn.execute(ACTOR_CANDIDATES, {"typed": key_or_name}).fetchall()
-    exact = list(dict.fromkeys(key for key, is_exact in candidates if is_exact))
-    if len(exact) == 1:
-        return str(exact[0])
-    if exact:
-        raise NexusError(f"'{key_or_name}' names several actors: {', '.join(exact)}; use a key")
-    if len(candidates) == 1:
-        ((closest, _),) = candidates
-        info(f"no actor named '{key_or_name}'; the one close match is {closest}")
-        return str(closest)
-    suggestions = ", ".join(key for key, _ in candidates)
-    raise NexusError(
-        f"no actor '{key_or_name}'" + (f"; did you mean: {suggestions}?" if suggestions else "")
-    )
+def resolve_actor(session: Session, key_or_name: str) -> str:
+    """The key of the actor `key_or_name` names; a typo's one close match is taken, and said."""
+    match = ActorRepository(session).resolve(key_or_name)
+    if not match.exact:
+        info(f"no actor named '{key_or_name}'; the one close match is {match.key}")
+    return match.key
 
 
 def search(
@@ -83,14 +70,14 @@ def actor(
 
     Example: nexusdb actor "Hizbullah"
     """
-    with psycopg.connect(database_url()) as conn:
-        key = resolve_actor(conn, key_or_name)
-        cursor = conn.execute("SELECT * FROM actor_profile WHERE actor_key = %s", [key])
-        row = cursor.fetchone()
+    with Session(get_engine()) as session:
+        key = resolve_actor(session, key_or_name)
+        result = session.execute(
+            text("SELECT * FROM actor_profile WHERE actor_key = :key"), {"key": key}
+        )
+        columns = list(result.keys())
         # resolve_actor found the actor, so its profile is there.
-        assert row is not None
-        assert cursor.description is not None
-        columns = [column.name for column in cursor.description]
+        row = tuple(result.one())
     if output_format is not OutputFormat.table:
         write_rows(columns, [row], output_format)
         return
@@ -114,22 +101,6 @@ def _precise_date(value: str) -> PreciseDate:
 
 
 DATE_HELP = "2024, 2024-11 or 2024-11-21"
-
-# Events that overlap [from, to], every date taken as its whole period (`--to 2024` is
-# all of 2024; an event ending "2024-11" has not ended before 2024-11-20); an unknown end
-# counts as the start.
-TIMELINE = """
-SELECT period, event_key, type, factuality, title, participants
-FROM event_timeline
-WHERE (%(all)s OR factuality IN ('occurred', 'ongoing'))
-  AND (%(actor)s::text IS NULL OR EXISTS (
-        SELECT 1 FROM unnest(participants) AS p WHERE split_part(p, ':', 1) = %(actor)s))
-  AND (%(from)s::date IS NULL OR is_ongoing
-        OR coalesce(precise_date_upper(end_date, end_precision),
-                    precise_date_upper(start_date, start_precision)) > %(from)s::date)
-  AND (%(to)s::date IS NULL
-        OR start_date < precise_date_upper(%(to)s::date, %(to_precision)s::text))
-"""
 
 
 def timeline(
@@ -158,18 +129,34 @@ def timeline(
 
     Example: nexusdb timeline --actor iran --from 2023 --to 2024-11
     """
-    with psycopg.connect(database_url()) as conn:
-        key = resolve_actor(conn, actor_name) if actor_name else None
-        rows = conn.execute(
-            TIMELINE,
-            {
-                "all": include_all,
-                "actor": key,
-                "from": date_from.value if date_from else None,
-                "to": date_to.value if date_to else None,
-                "to_precision": date_to.precision if date_to else None,
-            },
-        ).fetchall()
+    with Session(get_engine()) as session:
+        key = resolve_actor(session, actor_name) if actor_name else None
+        events = EventRepository(session)
+        rows: list[tuple[Any, ...]] = []
+        after: str | None = None
+        while True:
+            page = events.timeline(
+                actor=key,
+                since=date_from,
+                until=date_to,
+                include_all=include_all,
+                after=after,
+                limit=TIMELINE_PAGE,
+            )
+            rows += (
+                (
+                    entry.period,
+                    entry.key,
+                    entry.type,
+                    entry.factuality,
+                    entry.title,
+                    [f"{p.actor_key}:{p.role}" for p in entry.participants],
+                )
+                for entry in page.items
+            )
+            if page.next_after is None:
+                break
+            after = page.next_after
     columns = ["period", "event", "type", "factuality", "title", "participants"]
     write_rows(columns, rows, output_format)
 
@@ -190,13 +177,19 @@ def graph(
 
     Example: nexusdb graph russia --depth 2 --type supplies_arms_to
     """
-    with psycopg.connect(database_url()) as conn:
-        key = resolve_actor(conn, key_or_name)
-        rows = conn.execute(
-            "SELECT actor_key, actor_name, actor_kind, distance, array_to_string(path, ' → ')"
-            " FROM actor_neighbourhood(%s, %s, %s, NULL, false, %s)",
-            [key, depth, relationship_types or None, limit],
-        ).fetchall()
+    with Session(get_engine()) as session:
+        key = resolve_actor(session, key_or_name)
+        rows = [
+            tuple(row)
+            for row in session.execute(
+                text(
+                    "SELECT actor_key, actor_name, actor_kind, distance,"
+                    " array_to_string(path, ' → ')"
+                    " FROM actor_neighbourhood(:key, :depth, :types, NULL, false, :limit)"
+                ),
+                {"key": key, "depth": depth, "types": relationship_types or None, "limit": limit},
+            )
+        ]
     write_rows(["actor", "name", "kind", "distance", "path"], rows, output_format)
 
 

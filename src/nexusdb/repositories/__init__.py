@@ -3,7 +3,7 @@
 Repositories work inside the caller's session and never commit.
 """
 
-from nexusdb.repositories.actors import ActorRepository
+from nexusdb.repositories.actors import ActorMatch, ActorRepository, AmbiguousActorError
 from nexusdb.repositories.base import RecordNotFoundError, Repository
 from nexusdb.repositories.claims import ClaimRepository, InvalidClaimError
 from nexusdb.repositories.events import EventRepository
@@ -11,7 +11,9 @@ from nexusdb.repositories.relationships import RelationshipRepository
 from nexusdb.repositories.sources import SourceRepository
 
 __all__ = [
+    "ActorMatch",
     "ActorRepository",
+    "AmbiguousActorError",
     "ClaimRepository",
     "EventRepository",
     "InvalidClaimError",

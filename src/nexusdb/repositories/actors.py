@@ -1,11 +1,25 @@
-"""Actors with their aliases and external ids."""
+"""Actors with their aliases and external ids, and finding one by what a person typed."""
 
-from sqlalchemy import Select
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from nexusdb.errors import NexusError
 from nexusdb.models import Actor
-from nexusdb.repositories.base import Repository
+from nexusdb.repositories.base import RecordNotFoundError, Repository
 from nexusdb.schemas.read import ActorRead, Alias, Page
+
+
+class AmbiguousActorError(NexusError):
+    """A name that several actors answer to."""
+
+
+@dataclass(frozen=True)
+class ActorMatch:
+    key: str
+    # False when the typed name was not any actor's, and this is its one close match.
+    exact: bool
 
 
 def actor_read(actor: Actor) -> ActorRead:
@@ -35,6 +49,34 @@ class ActorRepository(Repository[Actor]):
 
     def get(self, key: str) -> ActorRead:
         return actor_read(self.one(self.loaded(), key=key))
+
+    def resolve(self, key_or_name: str) -> ActorMatch:
+        """The actor `key_or_name` names by key, name or alias (ignoring case and accents),
+        or its only close match (a typo); otherwise an error naming the close matches."""
+        found = func.find_actor(key_or_name, 5).table_valued("key", "matched_name")
+        typed_name = func.normalize_name(key_or_name)
+        candidates = self.session.execute(
+            select(
+                found.c.key,
+                or_(
+                    found.c.key == key_or_name,
+                    func.normalize_name(found.c.matched_name) == typed_name,
+                ),
+            )
+        ).all()
+        exact = list(dict.fromkeys(key for key, is_exact in candidates if is_exact))
+        if len(exact) == 1:
+            return ActorMatch(exact[0], exact=True)
+        if exact:
+            raise AmbiguousActorError(
+                f"'{key_or_name}' names several actors: {', '.join(exact)}; use a key"
+            )
+        if len(candidates) == 1:
+            return ActorMatch(candidates[0][0], exact=False)
+        suggestions = ", ".join(key for key, _ in candidates)
+        raise RecordNotFoundError(
+            f"no actor '{key_or_name}'" + (f"; did you mean: {suggestions}?" if suggestions else "")
+        )
 
     def find(
         self,

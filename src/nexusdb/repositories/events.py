@@ -1,13 +1,48 @@
-"""Events with their place, parent event and participants."""
+"""Events with their place, parent event and participants, and the timeline."""
 
 from datetime import date
 
-from sqlalchemy import Select, func, or_
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, tuple_
 from sqlalchemy.orm import joinedload, selectinload
 
 from nexusdb.models import Actor, Event, EventParticipant
 from nexusdb.repositories.base import Repository, id_of
-from nexusdb.schemas.read import EventRead, Page, Participant
+from nexusdb.schemas.dates import PreciseDate
+from nexusdb.schemas.read import EventRead, Page, Participant, TimelineEntry
+
+# What a timeline shows unless asked for everything: what happened, not what was
+# planned, predicted, imagined or denied.
+HAPPENED = ("occurred", "ongoing")
+
+
+def _precise(value: date | PreciseDate) -> PreciseDate:
+    """A plain date is a day."""
+    return value if isinstance(value, PreciseDate) else PreciseDate(value, "day")
+
+
+def in_period(
+    *, since: date | PreciseDate | None, until: date | PreciseDate | None
+) -> list[ColumnElement[bool]]:
+    """Events that overlap [since, until], every date taken as its whole period.
+
+    `until` 2024 is the end of 2024; an event dated "2024-11" has not ended before
+    2024-11-20; one with no end lasts its start's period, unless it is ongoing; with a
+    date filter, an event whose start is unknown is left out.
+    """
+    conditions: list[ColumnElement[bool]] = []
+    if since is not None:
+        last_known = func.coalesce(Event.end_date, Event.start_date)
+        last_precision = func.coalesce(Event.end_precision, Event.start_precision)
+        conditions.append(
+            or_(
+                Event.is_ongoing,
+                func.precise_date_upper(last_known, last_precision) > _precise(since).value,
+            )
+        )
+    if until is not None:
+        end = _precise(until)
+        conditions.append(Event.start_date < func.precise_date_upper(end.value, end.precision))
+    return conditions
 
 
 def event_read(event: Event) -> EventRead:
@@ -51,16 +86,13 @@ class EventRepository(Repository[Event]):
         type: str | None = None,
         factuality: str | None = None,
         actor: str | None = None,
-        since: date | None = None,
-        until: date | None = None,
+        since: date | PreciseDate | None = None,
+        until: date | PreciseDate | None = None,
         after: str | None = None,
         limit: int = 50,
     ) -> Page[EventRead]:
-        """Events by type, factuality, a participant's key, and overlapping [since, until].
-
-        With a date filter, an event whose start is unknown is left out; one with no end
-        lasts its start's period, unless it is ongoing.
-        """
+        """Events by type, factuality, a participant's key, and overlapping [since, until]
+        (see `in_period`), in key order."""
         statement = self.loaded()
         if type is not None:
             statement = statement.where(Event.event_type == type)
@@ -70,12 +102,54 @@ class EventRepository(Repository[Event]):
             statement = statement.where(
                 Event.participants.any(EventParticipant.actor_id == id_of(Actor, actor))
             )
-        if since is not None:
-            last_known = func.coalesce(Event.end_date, Event.start_date)
-            last_precision = func.coalesce(Event.end_precision, Event.start_precision)
-            statement = statement.where(
-                or_(Event.is_ongoing, func.precise_date_upper(last_known, last_precision) > since)
-            )
-        if until is not None:
-            statement = statement.where(Event.start_date <= until)
+        statement = statement.where(*in_period(since=since, until=until))
         return self.page(statement, event_read, after=after, limit=limit)
+
+    def timeline(
+        self,
+        *,
+        actor: str | None = None,
+        since: date | PreciseDate | None = None,
+        until: date | PreciseDate | None = None,
+        include_all: bool = False,
+        after: str | None = None,
+        limit: int = 50,
+    ) -> Page[TimelineEntry]:
+        """Events in time order (start, then key; unknown starts last) that overlap
+        [since, until] (see `in_period`), what happened unless `include_all`.
+
+        `after` is the key of the last event of the previous page: the next page starts
+        at that event's place in the order, so rows added meanwhile are not skipped.
+        """
+        period = func.format_period(
+            Event.start_date,
+            Event.start_precision,
+            Event.end_date,
+            Event.end_precision,
+            Event.is_ongoing,
+        )
+        statement = self.loaded().add_columns(period).where(*in_period(since=since, until=until))
+        if not include_all:
+            statement = statement.where(Event.factuality.in_(HAPPENED))
+        if actor is not None:
+            statement = statement.where(
+                Event.participants.any(EventParticipant.actor_id == id_of(Actor, actor))
+            )
+        if after is not None:
+            statement = statement.where(self._after_in_time(after))
+        found = self.session.execute(
+            statement.order_by(Event.start_date.asc().nulls_last(), Event.key).limit(limit + 1)
+        ).all()
+        items = [
+            TimelineEntry(**event_read(event).model_dump(), period=text)
+            for event, text in found[:limit]
+        ]
+        return Page(items=items, next_after=items[-1].key if len(found) > limit else None)
+
+    def _after_in_time(self, key: str) -> ColumnElement[bool]:
+        """Events that come after the event `key` in time order."""
+        start = self.session.scalar(select(Event.start_date).where(Event.key == key))
+        if start is None:
+            # Past the dated events (or an unknown key: the undated ones sort by key).
+            return and_(Event.start_date.is_(None), Event.key > key)
+        return or_(tuple_(Event.start_date, Event.key) > (start, key), Event.start_date.is_(None))

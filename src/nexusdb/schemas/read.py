@@ -69,6 +69,12 @@ class EventRead(KeyedRead):
     participants: list[Participant]
 
 
+class TimelineEntry(EventRead):
+    """An event on a timeline, with its period written out as format_period() writes it."""
+
+    period: str | None
+
+
 class ClaimRead(KeyedRead):
     source_key: str
     claimant_key: str
