@@ -91,13 +91,10 @@ def test_sql_changes_nothing(fresh: str, query: str, message: str) -> None:
     assert scalar(fresh, "SELECT count(*) FROM actor") == 1
 
 
-def test_sql_runs_as_the_reader_even_when_nexusdb_is_a_superuser(seeded: str) -> None:
+def test_sql_logs_in_as_the_reader(seeded: str) -> None:
     result = invoke("sql", "SELECT session_user, current_user", "-f", "csv")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.splitlines()[1] in {"nexus_reader,nexus_reader", "postgres,nexus_reader"}
-    superuser = scalar(seeded, "SELECT rolsuper FROM pg_roles WHERE rolname = session_user")
-    if superuser:
-        assert result.stdout.splitlines()[1] == "nexus_reader,nexus_reader"
+    assert result.stdout.splitlines()[1] == "nexus_reader,nexus_reader"
 
 
 def test_sql_statement_timeout(seeded: str, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -22,6 +22,17 @@ class Settings(BaseSettings):
     statement_timeout_ms: int = Field(
         default=30_000, validation_alias="NEXUSDB_STATEMENT_TIMEOUT_MS"
     )
+    # The role `nexusdb sql` logs in as; another name gives one database a reader of its own.
+    reader_role: str = Field(
+        default="nexus_reader",
+        pattern=r"^[a-z_][a-z0-9_]{0,62}$",
+        validation_alias="NEXUSDB_READER_ROLE",
+    )
+
+    @property
+    def reader_passfile(self) -> Path:
+        """The libpq password file where `db create-reader --password` keeps the reader's."""
+        return self.data_dir / "reader.pgpass"
 
 
 @lru_cache(maxsize=1)

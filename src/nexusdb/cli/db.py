@@ -10,7 +10,7 @@ from nexusdb.config import get_settings
 from nexusdb.db import dump as backup
 from nexusdb.db import embedded, migrations
 from nexusdb.db.engine import database_url, get_engine, redact
-from nexusdb.db.roles import READER_ROLE, create_reader_role
+from nexusdb.db.roles import create_reader_role
 
 app = typer.Typer(
     help="Manage the database: its server, its schema, its roles.", no_args_is_help=True
@@ -107,13 +107,27 @@ def history() -> None:
 
 
 @app.command("create-reader")
-def create_reader() -> None:
-    """Create the read-only role nexus_reader (if missing) and grant it the research surface.
+def create_reader(
+    password: Annotated[
+        bool,
+        typer.Option(
+            "--password",
+            help="Give the role a new random password, kept in NEXUSDB_DATA_DIR/reader.pgpass,"
+            " for servers that ask the reader for one.",
+        ),
+    ] = False,
+) -> None:
+    """Create (or check) the read-only role nexus_reader and grant it read access here.
 
-    Example: nexusdb db create-reader
+    Example: nexusdb db create-reader --password
     """
-    create_reader_role(get_engine())
-    info(f"role {READER_ROLE} can read this database")
+    settings = get_settings()
+    role = settings.reader_role
+    passfile = settings.reader_passfile if password else None
+    create_reader_role(get_engine(), role=role, passfile=passfile)
+    info(f"role {role} can read this database")
+    if passfile:
+        info(f"its password is in {passfile}")
 
 
 @app.command("dump")

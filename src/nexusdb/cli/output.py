@@ -5,9 +5,11 @@ so `table`, `csv` and `json` mean the same thing everywhere.
 """
 
 import csv
+import itertools
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
+import textwrap
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from typing import Annotated, Any, NoReturn
@@ -58,26 +60,46 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _write_json(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """A JSON list of objects, written one object at a time as the rows come."""
+    opening = "[\n"
+    for row in rows:
+        record = json.dumps(
+            dict(zip(columns, row, strict=True)), ensure_ascii=False, indent=2, default=str
+        )
+        sys.stdout.write(opening + textwrap.indent(record, "  "))
+        opening = ",\n"
+    sys.stdout.write("[]\n" if opening == "[\n" else "\n]\n")
+
+
 def write_rows(
     columns: Sequence[str],
-    rows: Sequence[Sequence[Any]],
+    rows: Iterable[Sequence[Any]],
     output_format: OutputFormat,
     *,
     title: str | None = None,
+    table_limit: int | None = None,
 ) -> None:
-    """Print rows on stdout: a rich table (with `title`), CSV with a header, or JSON objects."""
+    """Print rows on stdout: a rich table (with `title`), CSV with a header, or JSON objects.
+
+    CSV and JSON are written row by row as `rows` yields them. A table is built whole
+    before it is printed, so with `table_limit` it shows that many rows and says so on
+    stderr when there were more.
+    """
     if output_format is OutputFormat.json:
-        records = [dict(zip(columns, row, strict=True)) for row in rows]
-        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2, default=str) + "\n")
+        _write_json(columns, rows)
     elif output_format is OutputFormat.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
         writer.writerows([_cell(value) for value in row] for row in rows)
     else:
+        shown = list(rows if table_limit is None else itertools.islice(rows, table_limit + 1))
         table = Table(*columns, title=title, highlight=False)
-        for row in rows:
+        for row in shown[:table_limit]:
             table.add_row(*(_cell(value) for value in row))
         stdout.print(table)
+        if table_limit is not None and len(shown) > table_limit:
+            info(f"showing the first {table_limit} rows; --format csv or json writes them all")
 
 
 @contextmanager

@@ -10,7 +10,7 @@ import typer
 from nexusdb.cli.output import FormatOption, OutputFormat, fail, info, write_rows
 from nexusdb.config import get_settings
 from nexusdb.db.engine import database_url, get_engine
-from nexusdb.db.readonly import reader_can_read, run_read_only
+from nexusdb.db.readonly import read_only_query, reader_ready
 from nexusdb.db.roles import create_reader_role
 from nexusdb.db.tools import find_program, server_major
 
@@ -27,25 +27,37 @@ def _read_query(query_or_file: str) -> str:
     return query_or_file
 
 
+# A table is built whole before it is printed: more rows than this want csv or json.
+TABLE_ROWS = 1_000
+
+
 def sql(
     query_or_file: Annotated[
         str, typer.Argument(help="A SELECT, a .sql file holding one, or - to read standard input.")
     ],
     output_format: FormatOption = OutputFormat.table,
 ) -> None:
-    """Run one read-only SQL statement and print its rows (writes are refused).
+    """Run one SQL statement logged in as the read-only role and print its rows as they come.
 
     Example: nexusdb sql "SELECT key, name FROM actor ORDER BY key" --format csv
     """
     query = _read_query(query_or_file)
     url = database_url()
-    if not reader_can_read(url):
-        create_reader_role(get_engine())
-    result = run_read_only(url, query, timeout_ms=get_settings().statement_timeout_ms)
-    if not result.columns:
-        info("the statement returned no rows")
-        return
-    write_rows(result.columns, result.rows, output_format)
+    settings = get_settings()
+    role = settings.reader_role
+    if not reader_ready(url, role):
+        create_reader_role(get_engine(), role=role)
+    with read_only_query(
+        url,
+        query,
+        role=role,
+        passfile=settings.reader_passfile,
+        timeout_ms=settings.statement_timeout_ms,
+    ) as result:
+        if not result.columns:
+            info("the statement returned no rows")
+            return
+        write_rows(result.columns, result.rows, output_format, table_limit=TABLE_ROWS)
 
 
 def psql(
