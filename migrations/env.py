@@ -3,7 +3,8 @@
 The connection comes, in order, from `config.attributes["connection"]` (an Engine or a
 Connection: pytest-alembic's convention and how nexusdb's own code calls Alembic), from
 `sqlalchemy.url` when a caller sets it, or from nexusdb's settings (DATABASE_URL, or the
-embedded server).
+embedded server). A given Connection is the caller's, already serialised if it must be
+(`nexusdb.db.migrations`); otherwise the migration takes the migration lock itself.
 """
 
 from logging.config import fileConfig
@@ -14,6 +15,7 @@ from sqlalchemy import Connection, Engine, create_engine, pool
 import nexusdb.models  # noqa: F401  (registers every table on Base.metadata)
 from nexusdb.db.base import Base
 from nexusdb.db.engine import database_url, sqlalchemy_url
+from nexusdb.db.migrations import serialised
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
@@ -53,12 +55,12 @@ def run_migrations_online() -> None:
         run_on(given)
         return
     if isinstance(given, Engine):
-        with given.begin() as connection:
+        with serialised(given) as connection:
             run_on(connection)
         return
     url = config.get_main_option("sqlalchemy.url") or sqlalchemy_url(database_url())
     engine = create_engine(url, poolclass=pool.NullPool)
-    with engine.begin() as connection:
+    with serialised(engine) as connection:
         run_on(connection)
     engine.dispose()
 

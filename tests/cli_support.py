@@ -1,11 +1,30 @@
 """Helpers for the CLI tests: run nexusdb as a user would, and read the database back."""
 
 import psycopg
+import typer
+from typer.core import TyperGroup as Group
 from typer.testing import CliRunner, Result
 
 from nexusdb.cli import app
 
 runner = CliRunner()
+
+
+def commands() -> dict[str, typer.core.TyperCommand]:
+    """Every command and subcommand, by the words a user types ("db upgrade")."""
+    root = typer.main.get_command(app)
+    assert isinstance(root, Group)
+    found = {}
+    for name, command in sorted(root.commands.items()):
+        if isinstance(command, Group):
+            found |= {f"{name} {sub}": command.commands[sub] for sub in sorted(command.commands)}
+        else:
+            found[name] = command
+    return found
+
+
+def command_paths() -> list[list[str]]:
+    return [path.split() for path in commands()]
 
 
 def invoke(*arguments: str) -> Result:

@@ -8,27 +8,11 @@ from pathlib import Path
 
 import psycopg
 import pytest
-import typer
-from typer.core import TyperGroup as Group
 
-from nexusdb.cli import app
-from tests.cli_support import invoke, scalar
+from tests.cli_support import command_paths, invoke, scalar
 from tests.support import REPOSITORY, using_database
 
 NEXUSDB = REPOSITORY / ".venv" / "bin" / "nexusdb"
-
-
-def command_paths() -> list[list[str]]:
-    """Every command and subcommand, as the words a user types."""
-    root = typer.main.get_command(app)
-    assert isinstance(root, Group)
-    paths = []
-    for name, command in sorted(root.commands.items()):
-        if isinstance(command, Group):
-            paths += [[name, sub] for sub in sorted(command.commands)]
-        else:
-            paths.append([name])
-    return paths
 
 
 @pytest.mark.parametrize("path", command_paths(), ids=" ".join)

@@ -2,8 +2,9 @@
 
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -33,6 +34,23 @@ class Settings(BaseSettings):
     def reader_passfile(self) -> Path:
         """The libpq password file where `db create-reader --password` keeps the reader's."""
         return self.data_dir / "reader.pgpass"
+
+    @field_validator("database_url")
+    @classmethod
+    def _is_a_postgresql_url(cls, value: str | None) -> str | None:
+        """Catch a mistyped URL here, by name, rather than deep inside a driver."""
+        if not value:
+            return value
+        parts = urlsplit(value)
+        try:
+            parts.port  # noqa: B018  (parsing the port is the check)
+        except ValueError as error:
+            raise ValueError(f"not a PostgreSQL URL: {error}") from None
+        if parts.scheme not in ("postgresql", "postgres"):
+            raise ValueError(
+                "not a PostgreSQL URL: write postgresql://user[:password]@host[:port]/database"
+            )
+        return value
 
 
 @lru_cache(maxsize=1)

@@ -1,5 +1,7 @@
 """Errors a user can cause and fix; the CLI prints them as one line, never a traceback."""
 
+import psycopg
+
 
 class NexusError(Exception):
     """An expected failure with a message written for the person at the keyboard."""
@@ -11,3 +13,24 @@ class DatabaseUnavailableError(NexusError):
 
 class SeedError(NexusError):
     """A seed file is invalid: the message names the file, the entry and the field."""
+
+
+def database_error_line(error: psycopg.Error) -> str:
+    """What PostgreSQL or libpq said, as one line: the message, then any detail.
+
+    A failure to connect is an OperationalError without SQLSTATE (libpq's own message).
+    """
+    first = first_line(error)
+    if error.sqlstate is None:
+        connecting = isinstance(error, psycopg.OperationalError)
+        return f"cannot reach the database: {first}" if connecting else f"database error: {first}"
+    detail = error.diag.message_detail
+    details = "; ".join(line.strip() for line in detail.splitlines()) if detail else ""
+    primary = error.diag.message_primary or first
+    return f"database error: {primary}" + (f" ({details})" if details else "")
+
+
+def first_line(error: BaseException) -> str:
+    """The first line of an error's message: libpq and the server often add hints below."""
+    message = str(error).strip()
+    return message.splitlines()[0] if message else "no message"

@@ -11,6 +11,7 @@ from nexusdb.db import dump as backup
 from nexusdb.db import embedded, migrations
 from nexusdb.db.engine import database_url, get_engine, redact
 from nexusdb.db.roles import create_reader_role
+from nexusdb.errors import NexusError
 
 app = typer.Typer(
     help="Manage the database: its server, its schema, its roles.", no_args_is_help=True
@@ -72,18 +73,35 @@ def upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> 
 
     Example: nexusdb db upgrade
     """
-    migrations.upgrade(get_engine(), revision)
-    info(f"schema at {migrations.current_revision(get_engine())}")
+    move = migrations.upgrade(get_engine(), revision)
+    if move.before == move.after:
+        info(f"already at {move.after or 'base'}: nothing to do")
+    else:
+        info(f"schema upgraded from {move.before or 'base'} to {move.after}")
 
 
 @app.command("downgrade")
-def downgrade(revision: str = typer.Argument(..., help="Target revision, or 'base'.")) -> None:
-    """Downgrade the schema to REVISION.
+def downgrade(
+    revision: str = typer.Argument(..., help="Target revision, or 'base'."),
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Confirm `base`: it drops every table and its rows.")
+    ] = False,
+) -> None:
+    """Downgrade the schema to REVISION; `base` removes nexusdb from the database (with --yes).
 
-    Example: nexusdb db downgrade base
+    Extensions that were there before nexusdb stay.
+
+    Example: nexusdb db downgrade base --yes
     """
-    migrations.downgrade(get_engine(), revision)
-    info(f"schema at {migrations.current_revision(get_engine()) or 'base'}")
+    if revision == "base" and not yes:
+        raise NexusError(
+            "downgrading to base drops every nexusdb table and all its rows: pass --yes to do so"
+        )
+    move = migrations.downgrade(get_engine(), revision)
+    if move.before == move.after:
+        info(f"already at {move.after or 'base'}: nothing to do")
+    else:
+        info(f"schema downgraded from {move.before or 'base'} to {move.after or 'base'}")
 
 
 @app.command("current")

@@ -16,13 +16,17 @@ from nexusdb.cli.output import FormatOption, OutputFormat, info, write_rows
 from nexusdb.db import migrations
 from nexusdb.db.engine import database_url, get_engine
 from nexusdb.db.stats import row_counts
-from nexusdb.repositories import ActorRepository, EventRepository
+from nexusdb.repositories import ActorRepository, EventRepository, RelationshipRepository
 from nexusdb.schemas.dates import PreciseDate, parse_date
 
 # How many events the timeline reads per round trip.
 TIMELINE_PAGE = 500
 
 ActorArgument = Annotated[str, typer.Argument(help="An actor's key, name or alias.")]
+
+# The most rows a --limit may ask for: the SQL functions take an int, and a page of a
+# million rows is already more than a terminal or a notebook wants.
+MAX_ROWS = 1_000_000
 
 
 def resolve_actor(session: Session, key_or_name: str) -> str:
@@ -38,7 +42,7 @@ def search(
         str, typer.Argument(help="Words to look for; quotes and `or` work as on the web.")
     ],
     limit: Annotated[
-        int, typer.Option("--limit", "-n", min=1, help="At most this many hits.")
+        int, typer.Option("--limit", "-n", min=1, max=MAX_ROWS, help="At most this many hits.")
     ] = 20,
     output_format: FormatOption = OutputFormat.table,
 ) -> None:
@@ -169,7 +173,8 @@ def graph(
         typer.Option("--type", "-t", help="Only these relationship types (repeat the option)."),
     ] = None,
     limit: Annotated[
-        int, typer.Option("--limit", "-n", min=1, help="At most this many actors.")
+        int,
+        typer.Option("--limit", "-n", min=1, max=MAX_ROWS, help="At most this many actors."),
     ] = 1000,
     output_format: FormatOption = OutputFormat.table,
 ) -> None:
@@ -178,6 +183,7 @@ def graph(
     Example: nexusdb graph russia --depth 2 --type supplies_arms_to
     """
     with Session(get_engine()) as session:
+        RelationshipRepository(session).check_types(relationship_types or [])
         key = resolve_actor(session, key_or_name)
         rows = [
             tuple(row)

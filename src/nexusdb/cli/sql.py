@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from nexusdb.cli.arguments import check_text
 from nexusdb.cli.output import FormatOption, OutputFormat, fail, info, write_rows
 from nexusdb.config import get_settings
 from nexusdb.db.engine import database_url, get_engine
@@ -18,10 +19,14 @@ from nexusdb.db.tools import find_program, server_major
 def _read_query(query_or_file: str) -> str:
     """The SQL itself, a file holding it, or `-` for standard input."""
     if query_or_file == "-":
-        return sys.stdin.read()
+        query = sys.stdin.read()
+        check_text(query, "standard input")
+        return query
     path = Path(query_or_file)
     if path.is_file():
-        return path.read_text(encoding="utf-8")
+        query = path.read_text(encoding="utf-8")
+        check_text(query, str(path))
+        return query
     if path.suffix == ".sql":
         fail(f"no SQL file {path}")
     return query_or_file

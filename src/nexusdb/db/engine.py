@@ -10,7 +10,7 @@ from sqlalchemy.engine import make_url
 from nexusdb.config import Settings, get_settings
 from nexusdb.db import embedded
 from nexusdb.db.admin import create_database, database_exists
-from nexusdb.errors import DatabaseUnavailableError
+from nexusdb.errors import DatabaseUnavailableError, first_line
 
 
 def with_database(url: str, name: str) -> str:
@@ -44,9 +44,8 @@ def check_reachable(url: str) -> None:
     try:
         psycopg.connect(url, connect_timeout=5).close()
     except psycopg.OperationalError as error:
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else "no answer"
         raise DatabaseUnavailableError(
-            f"cannot reach the database at {redact(url)}: {reason}"
+            f"cannot reach the database at {redact(url)}: {first_line(error)}"
         ) from error
 
 

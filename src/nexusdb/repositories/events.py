@@ -5,6 +5,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, tuple_
 from sqlalchemy.orm import joinedload, selectinload
 
+from nexusdb.errors import NexusError
 from nexusdb.models import Actor, Event, EventParticipant
 from nexusdb.repositories.base import Repository, id_of
 from nexusdb.schemas.dates import PreciseDate
@@ -27,8 +28,11 @@ def in_period(
 
     `until` 2024 is the end of 2024; an event dated "2024-11" has not ended before
     2024-11-20; one with no end lasts its start's period, unless it is ongoing; with a
-    date filter, an event whose start is unknown is left out.
+    date filter, an event whose start is unknown is left out. A range that ends before it
+    starts is refused rather than matching nothing.
     """
+    if since is not None and until is not None and _precise(since).value >= _precise(until).upper():
+        raise NexusError(f"{since} is after {until}: no event can match")
     conditions: list[ColumnElement[bool]] = []
     if since is not None:
         last_known = func.coalesce(Event.end_date, Event.start_date)

@@ -2,10 +2,11 @@
 
 from datetime import date
 
-from sqlalchemy import Select, func, or_
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from nexusdb.models import Actor, Relationship, RelationshipMateriel
+from nexusdb.errors import NexusError
+from nexusdb.models import Actor, Relationship, RelationshipMateriel, RelationshipType
 from nexusdb.repositories.base import Repository, id_of
 from nexusdb.schemas.read import Page, RelationshipRead
 
@@ -39,6 +40,16 @@ class RelationshipRepository(Repository[Relationship]):
 
     def get(self, key: str) -> RelationshipRead:
         return relationship_read(self.one(self.loaded(), key=key))
+
+    def check_types(self, codes: list[str]) -> None:
+        """Refuse a type that is no relationship type, rather than match nothing."""
+        known = set(self.session.scalars(select(RelationshipType.code)))
+        unknown = [code for code in codes if code not in known]
+        if unknown:
+            raise NexusError(
+                f"unknown relationship type {', '.join(map(repr, unknown))};"
+                f" known: {', '.join(sorted(known))}"
+            )
 
     def find(
         self,

@@ -6,7 +6,7 @@ first of January pretending to be a day.
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator
@@ -25,6 +25,22 @@ class PreciseDate:
 
     def __str__(self) -> str:
         return format_date(self.value, self.precision)
+
+    def upper(self) -> date:
+        """The first day after the period, as SQL's precise_date_upper() gives it."""
+        year = self.value.year
+        match self.precision:
+            case "day":
+                return self.value + timedelta(days=1)
+            case "month":
+                next_month = self.value.month % 12 + 1
+                return date(year + (next_month == 1), next_month, 1)
+            case "year":
+                return date(year + 1, 1, 1)
+            case "decade":
+                return date(year + 10, 1, 1)
+            case _:
+                return date(year + 100, 1, 1)
 
 
 def parse_date(text: str) -> PreciseDate:

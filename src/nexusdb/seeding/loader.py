@@ -7,7 +7,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 from nexusdb.db import migrations
-from nexusdb.errors import SeedError
+from nexusdb.errors import SeedError, first_line
 from nexusdb.seeding.files import load_seed_files
 from nexusdb.seeding.plan import Vocabularies, build_plan
 from nexusdb.seeding.sync import SyncReport, lock, sync
@@ -44,7 +44,7 @@ def seed(
             transaction.commit()
         except DBAPIError as error:
             transaction.rollback()
-            reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+            reason = first_line(error.orig if error.orig else error)
             raise SeedError(
                 f"{directory}: the database refused the seed, nothing was written: {reason}"
             ) from error
