@@ -34,3 +34,5 @@ class Place(UUIDPrimaryKey, Provenance, Timestamps, Base):
     iso_code: Mapped[str | None]
     latitude: Mapped[float | None] = mapped_column(Double)
     longitude: Mapped[float | None] = mapped_column(Double)
+    # For places made from a dataset's location: how exactly it knew the coordinates.
+    location_precision: Mapped[str | None] = mapped_column(reference("location_precision.code"))

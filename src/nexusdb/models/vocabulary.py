@@ -4,7 +4,7 @@ Lookup tables rather than PostgreSQL ENUM types: a new code is an INSERT, a down
 leaves nothing behind, and each code carries a label and a description for readers.
 """
 
-from sqlalchemy import SmallInteger
+from sqlalchemy import Index, SmallInteger, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from nexusdb.db.base import Base, reference
@@ -66,6 +66,12 @@ class PlaceKind(Lookup, Base):
     __tablename__ = "place_kind"
 
 
+class LocationPrecision(Lookup, Base):
+    """How exactly a dataset knew where a thing happened (ACLED geo_precision, UCDP where_prec)."""
+
+    __tablename__ = "location_precision"
+
+
 class MaterielCategory(Lookup, Base):
     __tablename__ = "materiel_category"
 
@@ -75,15 +81,29 @@ class EventType(Lookup, Base):
 
 
 class EventTypeCrosswalk(Base):
-    """Maps nexusdb's readable event types to PLOVER, CAMEO and ACLED codes."""
+    """Maps nexusdb's readable event types to PLOVER, CAMEO, ACLED and UCDP codes.
+
+    Several types may share a code (PLOVER ASSAULT is a war, an invasion, ...); the one
+    `preferred` row of a code is the type an importer gives a record coded that way.
+    """
 
     __tablename__ = "event_type_crosswalk"
+    __table_args__ = (
+        Index(
+            "ix_event_type_crosswalk_preferred",
+            "scheme",
+            "scheme_code",
+            unique=True,
+            postgresql_where=text("preferred"),
+        ),
+    )
 
     event_type: Mapped[str] = mapped_column(
         reference("event_type.code", ondelete="CASCADE"), primary_key=True
     )
     scheme: Mapped[str] = mapped_column(primary_key=True)
     scheme_code: Mapped[str] = mapped_column(primary_key=True)
+    preferred: Mapped[bool] = mapped_column(server_default=text("false"))
 
 
 class Factuality(Lookup, Base):
