@@ -4,6 +4,7 @@
     python -m benchmarks synthetic --events 1000000 --keep
     python -m benchmarks queries --database nexusdb_bench_synthetic_1234
     python -m benchmarks ingest --records 100000
+    python -m benchmarks sql --rows 1000000 10000000
 
 The server is DATABASE_URL's when set, else the embedded PostgreSQL. Every benchmark
 works in a database of its own, migrated to head, and drops it at the end unless
@@ -12,7 +13,7 @@ works in a database of its own, migrated to head, and drops it at the end unless
 
 import argparse
 
-from benchmarks import ingest, queries, synthetic
+from benchmarks import ingest, queries, sql_stream, synthetic
 from benchmarks.common import (
     DEFAULT_TIMEOUT_MS,
     existing_database,
@@ -87,6 +88,25 @@ def parser() -> argparse.ArgumentParser:
         "--keep", action="store_true", help="keep the database instead of dropping it"
     )
 
+    sql_command = commands.add_parser("sql", help="nexusdb sql: peak memory by row count")
+    sql_command.add_argument(
+        "--rows",
+        type=int,
+        nargs="+",
+        default=[1_000_000, 10_000_000],
+        help="row counts to print, smallest first (default 1000000 10000000)",
+    )
+    sql_command.add_argument(
+        "--formats",
+        nargs="+",
+        choices=["csv", "json", "table"],
+        default=["csv", "json"],
+        help="output formats to measure (default csv json)",
+    )
+    sql_command.add_argument(
+        "--keep", action="store_true", help="keep the database instead of dropping it"
+    )
+
     all_command = commands.add_parser("all", help="ingest, then synthetic load and queries")
     data_options(all_command)
     query_options(all_command)
@@ -99,6 +119,9 @@ def main() -> None:
     results.print(
         f"nexusdb benchmarks on PostgreSQL {server_version(server_url())}", highlight=False
     )
+    if args.command == "sql":
+        sql_stream.run(row_counts=args.rows, formats=args.formats, keep=args.keep)
+        return
     if args.command in ("ingest", "all"):
         ingest.run(records=args.records, repeats=args.repeats, seed=args.seed, keep=args.keep)
     if args.command == "queries" and args.database:

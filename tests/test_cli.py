@@ -44,6 +44,38 @@ def test_sql_prints_json(seeded: str) -> None:
     assert json.loads(result.stdout) == [{"actors": scalar(seeded, "SELECT count(*) FROM actor")}]
 
 
+def test_sql_json_of_no_rows_is_an_empty_list(seeded: str) -> None:
+    result = invoke("sql", "SELECT key FROM actor WHERE false", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == []
+    assert invoke("sql", "SELECT key FROM actor WHERE false", "-f", "csv").stdout == "key\n"
+
+
+def test_sql_writes_rows_as_they_arrive(seeded: str) -> None:
+    # Row 1,501 fails; the rows that came before it are already written, as a stream does.
+    result = invoke(
+        "sql", "SELECT 1 / (1501 - g) AS n FROM generate_series(1, 3000) g", "-f", "csv"
+    )
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "Error: SQL error: division by zero"
+    lines = result.stdout.splitlines()
+    assert lines[0] == "n"
+    assert 1_000 <= len(lines) - 1 < 1_500
+
+
+def test_sql_table_shows_the_first_rows_and_says_so(seeded: str) -> None:
+    result = invoke("sql", "SELECT g AS n FROM generate_series(1, 1005) g")
+    assert result.exit_code == 0, result.stderr
+    shown = [line.strip("│ ") for line in result.stdout.splitlines() if line.startswith("│")]
+    assert shown[0] == "1"
+    assert shown[-1] == "1000"
+    assert result.stderr.strip() == (
+        "showing the first 1000 rows; --format csv or json writes them all"
+    )
+    complete = invoke("sql", "SELECT g AS n FROM generate_series(1, 1000) g")
+    assert complete.stderr == ""
+
+
 def test_sql_reads_a_file(seeded: str, tmp_path: Path) -> None:
     query = tmp_path / "kinds.sql"
     query.write_text("SELECT code FROM actor_kind WHERE code = 'state'", encoding="utf-8")

@@ -16,7 +16,7 @@ Rows are streamed as they arrive (libpq's chunked or single-row mode), never all
 memory, so the output of a query is bounded by the disk it goes to, not by RAM.
 """
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,7 +104,7 @@ def _columns(conn: psycopg.Connection[Any], query: bytes) -> list[str]:
     ]
 
 
-def _stream(conn: psycopg.Connection[Any], query: bytes) -> Iterator[tuple[Any, ...]]:
+def _stream(conn: psycopg.Connection[Any], query: bytes) -> Generator[tuple[Any, ...]]:
     size = CHUNK_ROWS if capabilities.has_stream_chunked() else 1
     yield from conn.cursor().stream(query, size=size)
 
@@ -153,4 +153,10 @@ def read_only_query(
             conn.execute(statement, prepare=True)
             yield QueryRows(columns=[], rows=iter(()))
         else:
-            yield QueryRows(columns=columns, rows=_stream(conn, statement))
+            rows = _stream(conn, statement)
+            try:
+                yield QueryRows(columns=columns, rows=rows)
+            finally:
+                # A caller that stops early (a capped table) leaves the stream holding the
+                # connection: closing it cancels the query and lets the rollback through.
+                rows.close()
