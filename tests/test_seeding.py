@@ -330,3 +330,77 @@ def test_a_database_not_at_head_is_refused_with_the_fix(databases: Any) -> None:
     engine = make_engine(databases.create("empty"))
     with pytest.raises(Exception, match="run `nexusdb db upgrade`"):
         seed(engine, SEEDS)
+
+
+# Evidence tables: a claim cited by none of them, nor related to another claim, can be
+# removed from claims.yaml without breaking another entry.
+UNCITED_CLAIM = """
+SELECT c.key FROM claim c
+WHERE NOT EXISTS (
+    SELECT 1 FROM claim_relation r WHERE c.id IN (r.claim_id, r.related_claim_id))
+  AND c.id NOT IN (
+    SELECT claim_id FROM event_evidence UNION ALL SELECT claim_id FROM relationship_evidence
+    UNION ALL SELECT claim_id FROM event_participant_evidence
+    UNION ALL SELECT claim_id FROM event_quantity_evidence
+    UNION ALL SELECT claim_id FROM event_materiel_evidence
+    UNION ALL SELECT claim_id FROM relationship_materiel_evidence)
+ORDER BY c.key
+LIMIT 1
+"""
+
+
+def test_a_seed_claim_that_an_api_event_cites_is_not_deleted(
+    seeded_fresh: Engine, seeds_copy: Path
+) -> None:
+    with seeded_fresh.begin() as connection:
+        claim_key = connection.execute(text(UNCITED_CLAIM)).scalar_one()
+        connection.execute(
+            text(
+                "INSERT INTO event (key, event_type, title, origin)"
+                " VALUES ('api-strike', 'war', 'Reported by a user', 'api')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO event_evidence (event_id, claim_id)"
+                " SELECT e.id, c.id FROM event e, claim c"
+                " WHERE e.key = 'api-strike' AND c.key = :claim"
+            ),
+            {"claim": claim_key},
+        )
+    edit_yaml(
+        seeds_copy / "claims.yaml", lambda records: records.remove(by_key(records, claim_key))
+    )
+    before = snapshot(seeded_fresh)
+    result = runner.invoke(app, ["seed", "--path", str(seeds_copy)])
+    assert result.exit_code == 1
+    [line] = result.output.strip().splitlines()
+    assert line.startswith("Error: the seed no longer has entries that rows it does not own")
+    assert f"claim '{claim_key}' is used by event_evidence of event 'api-strike' (origin api)" in (
+        line
+    )
+    assert snapshot(seeded_fresh) == before
+
+
+def test_links_others_add_to_seed_rows_survive_a_reseed(seeded_fresh: Engine) -> None:
+    """A participant the API adds to a seed event, with an actor of its own, is the API's:
+    the seed's files do not hold it, and an unchanged reseed must not delete it."""
+    with seeded_fresh.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO actor (key, kind, name, origin)"
+                " VALUES ('api-observer', 'organization', 'Observer', 'api')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO event_participant (event_id, actor_id, role)"
+                " SELECT e.id, a.id, 'target' FROM event e, actor a"
+                " WHERE e.key = 'abraham-accords' AND a.key = 'api-observer'"
+            )
+        )
+    before = snapshot(seeded_fresh)
+    report = seed(seeded_fresh, SEEDS)
+    assert report is not None
+    assert not report.changed
+    assert snapshot(seeded_fresh) == before

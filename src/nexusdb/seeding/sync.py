@@ -1,5 +1,7 @@
 """Making the database match the plan: insert what is new, update what changed, delete what
-the files no longer hold; touch only rows the seed owns (origin 'seed'), never imports.
+the files no longer hold; touch only rows the seed owns (see `owned`), never imports' or
+the API's, not even through a cascade: deleting a seed row that others' rows refer to is
+refused, naming both.
 
 One transaction, under an advisory lock so two seeders never interleave; foreign keys are
 deferred to commit so rows can be written table by table whatever refers to what.
@@ -7,61 +9,171 @@ deferred to commit so rows can be written table by table whatever refers to what
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, func, insert, select, text, tuple_, update
+from sqlalchemy import (
+    Connection,
+    ForeignKey,
+    Table,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    tuple_,
+    update,
+)
 
 from nexusdb.db.base import Base
+from nexusdb.errors import SeedError
 from nexusdb.seeding.plan import Plan, Row, identity
 
 # An arbitrary, fixed key for pg_advisory_xact_lock: "nexusdb seed".
 SEED_LOCK = 0x6E657875_7364_6264 & 0x7FFFFFFFFFFFFFFF
 
-# Tables in the order rows may refer to earlier ones, and which rows of each the seed owns.
-SEED_OWNED = "origin = 'seed'"
+# The tables the seed writes, in the order rows may refer to earlier ones.
+SEED_TABLES = (
+    "source",
+    "actor",
+    "source_author",
+    "source_citation",
+    "source_segment",
+    "actor_alias",
+    "actor_external_id",
+    "place",
+    "materiel",
+    "claim",
+    "claim_actor",
+    "claim_relation",
+    "event",
+    "event_evidence",
+    "event_participant",
+    "event_participant_evidence",
+    "event_quantity",
+    "event_quantity_evidence",
+    "event_materiel",
+    "event_materiel_evidence",
+    "relationship",
+    "relationship_evidence",
+    "relationship_materiel",
+    "relationship_materiel_evidence",
+)
 
 
-def _children(parent: str, column: str) -> str:
-    return f"{column} IN (SELECT id FROM {parent} WHERE {SEED_OWNED})"
+def _references(table: Table) -> list[ForeignKey]:
+    """`table`'s foreign keys to rows a seed may own, in column order."""
+    return [
+        foreign_key
+        for column in table.columns
+        for foreign_key in column.foreign_keys
+        if foreign_key.column.table.name in SEED_TABLES
+    ]
 
 
-def _grandchildren(parent: str, parent_column: str, grandparent: str, column: str) -> str:
-    return f"{column} IN (SELECT id FROM {parent} WHERE {_children(grandparent, parent_column)})"
+@cache
+def owned(table_name: str) -> str:
+    """A condition on `table_name`'s own columns that holds for the rows the seed owns.
+
+    A row with an origin is the seed's when that origin is 'seed' (imports and the API add
+    their own names and ids to seed actors, marked with theirs). A row without one, such
+    as evidence or a participant, is the seed's only when every row it links is: evidence
+    that an API claim gives a seed event belongs to the API, and a reseed leaves it.
+    """
+    table = Base.metadata.tables[table_name]
+    if table_name not in SEED_TABLES:
+        return "false"
+    if "origin" in table.c:
+        return "origin = 'seed'"
+    conditions = []
+    for reference in _references(table):
+        column, parent = reference.parent, reference.column
+        linked = f"{column.name} IN (SELECT {parent.name} FROM {parent.table.name}"
+        linked += f" WHERE {owned(parent.table.name)})"
+        conditions.append(f"({column.name} IS NULL OR {linked})" if column.nullable else linked)
+    return " AND ".join(conditions)
 
 
-OWNED_ROWS: dict[str, str] = {
-    "source": SEED_OWNED,
-    "actor": SEED_OWNED,
-    "source_author": _children("source", "source_id"),
-    "source_citation": _children("source", "citing_source_id"),
-    "source_segment": _children("source", "source_id"),
-    # Imports and the API add their own names and ids to seed actors: own only the seed's.
-    "actor_alias": SEED_OWNED,
-    "actor_external_id": SEED_OWNED,
-    "place": SEED_OWNED,
-    "materiel": SEED_OWNED,
-    "claim": SEED_OWNED,
-    "claim_actor": _children("claim", "claim_id"),
-    "claim_relation": _children("claim", "claim_id"),
-    "event": SEED_OWNED,
-    "event_evidence": _children("event", "event_id"),
-    "event_participant": _children("event", "event_id"),
-    "event_participant_evidence": _grandchildren(
-        "event_participant", "event_id", "event", "participant_id"
-    ),
-    "event_quantity": _children("event", "event_id"),
-    "event_quantity_evidence": _grandchildren("event_quantity", "event_id", "event", "quantity_id"),
-    "event_materiel": _children("event", "event_id"),
-    "event_materiel_evidence": _grandchildren(
-        "event_materiel", "event_id", "event", "event_materiel_id"
-    ),
-    "relationship": SEED_OWNED,
-    "relationship_evidence": _children("relationship", "relationship_id"),
-    "relationship_materiel": _children("relationship", "relationship_id"),
-    "relationship_materiel_evidence": _grandchildren(
-        "relationship_materiel", "relationship_id", "relationship", "relationship_materiel_id"
-    ),
-}
+def _seed_row_name(table_name: str, alias: str) -> str:
+    """SQL naming a seed row by its key, or by the keyed row it belongs to."""
+    table = Base.metadata.tables[table_name]
+    if "key" in table.c:
+        return f"'{table_name} ' || quote_literal({alias}.key)"
+    reference = _references(table)[0]
+    parent, inner = reference.column, f"{alias}_"
+    return (
+        f"'{table_name} of ' || (SELECT {_seed_row_name(parent.table.name, inner)}"
+        f" FROM {parent.table.name} AS {inner}"
+        f" WHERE {inner}.{parent.name} = {alias}.{reference.parent.name})"
+    )
+
+
+def _foreign_row_name(table_name: str, alias: str, *, skip: str | None = None) -> str:
+    """SQL naming a row the seed does not own and its origin: `event 'x' (api)`, or for a
+    link, the linked row that is not the seed's (`event_evidence of event 'x' (api)`);
+    `skip` is the column through which the row was reached."""
+    table = Base.metadata.tables[table_name]
+    if "origin" in table.c or table_name not in SEED_TABLES:
+        name = f"'{table_name}'" + (
+            f" || ' ' || quote_literal({alias}.key)" if "key" in table.c else ""
+        )
+        origin = f"'origin ' || {alias}.origin" if "origin" in table.c else "'no origin'"
+        return f"{name} || ' (' || {origin} || ')'"
+    linked = []
+    for number, reference in enumerate(_references(table)):
+        if reference.parent.name == skip:
+            continue
+        parent, inner = reference.column, f"{alias}_{number}"
+        linked.append(
+            f"(SELECT {_foreign_row_name(parent.table.name, inner)}"
+            f" FROM {parent.table.name} AS {inner}"
+            f" WHERE {inner}.{parent.name} = {alias}.{reference.parent.name}"
+            f" AND NOT ({owned(parent.table.name)}))"
+        )
+    return f"'{table_name} of ' || coalesce({', '.join(linked)})"
+
+
+def _dependents(table: Table, dependent: Table, reference: ForeignKey) -> str:
+    """Rows of `dependent` the seed does not own that refer, through `reference`, to rows
+    of `table` in :ids: the seed row's name, the dependent's name and origin, how many."""
+    column, target = reference.parent.name, reference.column.name
+    dependent_name = _foreign_row_name(dependent.name, "dependent", skip=column)
+    return f"""
+SELECT {_seed_row_name(table.name, "deleted")}, {dependent_name}, count(*)
+FROM (SELECT * FROM {dependent.name}
+      WHERE {column} = ANY(:ids) AND NOT ({owned(dependent.name)})) AS dependent
+JOIN {table.name} AS deleted ON deleted.{target} = dependent.{column}
+GROUP BY 1, 2
+ORDER BY 1, 2
+"""
+
+
+def _refuse_deleting_what_others_use(
+    connection: Connection, deletions: list[tuple[Table, list[tuple[Any, ...]]]]
+) -> None:
+    """Refuse, naming them, to delete seed rows that rows the seed does not own refer to:
+    a cascade would delete those rows (evidence an API event cites), and a restricting
+    key would fail at commit with no entry named."""
+    problems: list[str] = []
+    for table, deletes in deletions:
+        key_columns = [column.name for column in table.primary_key]
+        for dependent in Base.metadata.sorted_tables:
+            for reference in dependent.foreign_keys:
+                if reference.column.table is not table:
+                    continue
+                ids = [key[key_columns.index(reference.column.name)] for key in deletes]
+                found = connection.execute(
+                    text(_dependents(table, dependent, reference)), {"ids": ids}
+                )
+                problems += [
+                    f"{entry} is used by {who}" + (f", {rows} rows" if rows > 1 else "")
+                    for entry, who, rows in found
+                ]
+    if problems:
+        raise SeedError(
+            "the seed no longer has entries that rows it does not own depend on, so nothing"
+            f" was written: {'; '.join(problems)} (keep the entries, or change those rows)"
+        )
 
 
 @dataclass
@@ -101,7 +213,7 @@ def _diff(
 def _existing_rows(
     connection: Connection, table: Table, columns: list[str]
 ) -> dict[tuple[Any, ...], Row]:
-    query = select(*(table.c[name] for name in columns)).where(text(OWNED_ROWS[table.name]))
+    query = select(*(table.c[name] for name in columns)).where(text(owned(table.name)))
     found: dict[tuple[Any, ...], Row] = {}
     for mapping in connection.execute(query).mappings():
         row = dict(mapping)
@@ -122,7 +234,7 @@ def sync(
     report = SyncReport()
     changes: list[tuple[Table, list[Row], list[Row]]] = []
     deletions: list[tuple[Table, list[tuple[Any, ...]]]] = []
-    for table_name in OWNED_ROWS:
+    for table_name in SEED_TABLES:
         table = Base.metadata.tables[table_name]
         wanted = plan.rows.get(table_name, {})
         columns = (
@@ -134,6 +246,8 @@ def sync(
         report.rows[table_name] = len(wanted)
         if deletes:
             deletions.append((table, deletes))
+    progress("checking that deletions take nothing others own")
+    _refuse_deleting_what_others_use(connection, deletions)
     for table, deletes in reversed(deletions):
         progress(f"deleting from {table.name}")
         connection.execute(delete(table).where(tuple_(*table.primary_key).in_(deletes)))
