@@ -135,10 +135,10 @@ def test_a_sql_file_with_a_nul_is_refused_not_cut_short(fresh: str, tmp_path: Pa
     query.write_bytes(b"SELECT 1\x00; DELETE FROM actor")
     assert_one_line(invoke("sql", str(query)), f"{query} contains a NUL character")
     query.write_bytes(b"SELECT '\xff'")
-    assert_one_line(invoke("sql", str(query)), "not UTF-8", "0xff")
+    assert_one_line(invoke("sql", str(query)), f"{query} is not UTF-8 text: byte 0xff at 8")
 
 
-def test_a_non_utf8_argument_from_a_shell_is_one_line(seeded: str) -> None:
+def test_non_utf8_bytes_from_a_shell_are_one_line(seeded: str) -> None:
     result = subprocess.run(
         [NEXUSDB, "actor", b"Ir\xffan"],
         capture_output=True,
@@ -146,6 +146,16 @@ def test_a_non_utf8_argument_from_a_shell_is_one_line(seeded: str) -> None:
     )
     assert result.returncode == 1
     assert result.stderr.decode().strip() == "Error: argument 2 is not UTF-8 text: Ir\\xffan"
+    piped = subprocess.run(
+        [NEXUSDB, "sql", "-"],
+        input=b"SELECT 'Ir\xffan'",
+        capture_output=True,
+        env={"DATABASE_URL": seeded, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
+    )
+    assert piped.returncode == 1
+    assert piped.stderr.decode().strip() == (
+        "Error: standard input is not UTF-8 text: SELECT 'Ir\\xffan'"
+    )
 
 
 def test_a_revision_this_nexusdb_does_not_know_is_named(fresh: str) -> None:

@@ -24,7 +24,10 @@ def _read_query(query_or_file: str) -> str:
         return query
     path = Path(query_or_file)
     if path.is_file():
-        query = path.read_text(encoding="utf-8")
+        try:
+            query = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:
+            fail(f"{path} is not UTF-8 text: byte {error.object[error.start]:#x} at {error.start}")
         check_text(query, str(path))
         return query
     if path.suffix == ".sql":
