@@ -383,22 +383,27 @@ def test_a_seed_claim_that_an_api_event_cites_is_not_deleted(
 
 
 def test_links_others_add_to_seed_rows_survive_a_reseed(seeded_fresh: Engine) -> None:
-    """A participant the API adds to a seed event, with an actor of its own, is the API's:
-    the seed's files do not hold it, and an unchanged reseed must not delete it."""
+    """Links the API adds to seed rows with rows of its own (a participant, evidence from
+    its claim, what its claim is about) are the API's: the seed's files do not hold them,
+    and an unchanged reseed must not delete them."""
+    statements = [
+        "INSERT INTO actor (key, kind, name, origin)"
+        " VALUES ('api-observer', 'organization', 'Observer', 'api')",
+        "INSERT INTO claim (key, source_id, claimant_id, kind, certainty, text, record_id,"
+        " record_data, origin)"
+        " SELECT 'api-claim', s.id, a.id, 'fact', 'asserted', 'A user says so', 'r-1', '{}',"
+        " 'api' FROM source s, actor a WHERE a.key = 'iran' ORDER BY s.key LIMIT 1",
+        "INSERT INTO event_participant (event_id, actor_id, role)"
+        " SELECT e.id, a.id, 'target' FROM event e, actor a"
+        " WHERE e.key = 'abraham-accords' AND a.key = 'api-observer'",
+        "INSERT INTO event_evidence (event_id, claim_id) SELECT e.id, c.id FROM event e, claim c"
+        " WHERE e.key = 'abraham-accords' AND c.key = 'api-claim'",
+        "INSERT INTO claim_actor (claim_id, actor_id) SELECT c.id, a.id FROM claim c, actor a"
+        " WHERE c.key = 'api-claim' AND a.key = 'russia'",
+    ]
     with seeded_fresh.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO actor (key, kind, name, origin)"
-                " VALUES ('api-observer', 'organization', 'Observer', 'api')"
-            )
-        )
-        connection.execute(
-            text(
-                "INSERT INTO event_participant (event_id, actor_id, role)"
-                " SELECT e.id, a.id, 'target' FROM event e, actor a"
-                " WHERE e.key = 'abraham-accords' AND a.key = 'api-observer'"
-            )
-        )
+        for statement in statements:
+            connection.execute(text(statement))
     before = snapshot(seeded_fresh)
     report = seed(seeded_fresh, SEEDS)
     assert report is not None
