@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
 from typer.core import TyperGroup
 
-from nexusdb.cli import db, export, query, seed, sql
+from nexusdb.cli import db, export, ingest, query, seed, sql
 from nexusdb.cli.arguments import check_text
 from nexusdb.cli.output import fail
 from nexusdb.config import Settings
@@ -96,6 +96,7 @@ app.command("timeline")(query.timeline)
 app.command("graph")(query.graph)
 app.command("stats")(query.stats)
 app.command("export")(export.export)
+app.add_typer(ingest.app, name="import")
 
 
 def main() -> None:
