@@ -1,14 +1,16 @@
 """Helpers the tests share: where things are, engines, and whole-database snapshots."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from sqlalchemy import Engine, create_engine, pool, select
 
 from nexusdb.config import get_settings
+from nexusdb.db import embedded
 from nexusdb.db.admin import create_database, drop_database
 from nexusdb.db.base import Base
 from nexusdb.db.engine import get_engine, sqlalchemy_url, with_database
@@ -68,3 +70,28 @@ def using_database(monkeypatch: pytest.MonkeyPatch, url: str | None) -> Iterator
     yield
     get_settings.cache_clear()
     get_engine.cache_clear()
+
+
+@contextmanager
+def embedded_server(
+    data_dir: Path, *, passwords_for: Sequence[str] = (), superuser_password: str | None = None
+) -> Iterator[str]:
+    """An embedded server of the test's own in `data_dir`, stopped at the end, where the roles
+    in `passwords_for` (and `postgres`, given `superuser_password`) must log in with a
+    password (SCRAM) and everyone else is trusted. Yields the URL of its maintenance
+    database, with the superuser's password in it."""
+    try:
+        url = embedded.start(data_dir)
+        with psycopg.connect(url, autocommit=True) as conn:
+            roles = list(passwords_for)
+            if superuser_password is not None:
+                conn.execute(f"ALTER ROLE postgres PASSWORD '{superuser_password}'".encode())
+                roles.append("postgres")
+                url = url.replace("postgres:@", f"postgres:{superuser_password}@")
+            hba = data_dir / "pgdata" / "pg_hba.conf"
+            required = "".join(f"local all {role} scram-sha-256\n" for role in roles)
+            hba.write_text(required + hba.read_text(encoding="utf-8"), encoding="utf-8")
+            conn.execute("SELECT pg_reload_conf()")
+        yield url
+    finally:
+        embedded.stop(data_dir)

@@ -17,13 +17,13 @@ import pytest
 from psycopg import sql
 
 from nexusdb.config import get_settings
-from nexusdb.db import embedded, migrations
+from nexusdb.db import migrations
 from nexusdb.db.admin import create_database, drop_database
 from nexusdb.db.engine import with_database
 from nexusdb.db.roles import READER_ROLE, create_reader_role
 from tests.cli_support import invoke, scalar
 from tests.conftest import RUN_ID
-from tests.support import make_engine, using_database
+from tests.support import embedded_server, make_engine, using_database
 
 OWNER = f"nexusdb_test_{RUN_ID}_owner"
 SECRET = "private notes of the owner"
@@ -177,18 +177,8 @@ def password_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
     trusts everyone else), with nexusdb pointed at it through NEXUSDB_DATA_DIR."""
     data_dir = tmp_path / "data"
     monkeypatch.setenv("NEXUSDB_DATA_DIR", str(data_dir))
-    with using_database(monkeypatch, None):
-        try:
-            server = embedded.start(data_dir)
-            hba = data_dir / "pgdata" / "pg_hba.conf"
-            hba.write_text(
-                f"local all {READER_ROLE} scram-sha-256\n" + hba.read_text(encoding="utf-8"),
-                encoding="utf-8",
-            )
-            execute(server, "SELECT pg_reload_conf()")
-            yield data_dir
-        finally:
-            embedded.stop(data_dir)
+    with using_database(monkeypatch, None), embedded_server(data_dir, passwords_for=[READER_ROLE]):
+        yield data_dir
 
 
 def test_a_reader_that_needs_a_password(

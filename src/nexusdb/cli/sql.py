@@ -13,7 +13,7 @@ from nexusdb.config import get_settings
 from nexusdb.db.engine import database_url, get_engine
 from nexusdb.db.readonly import read_only_query, reader_ready
 from nexusdb.db.roles import create_reader_role
-from nexusdb.db.tools import find_program, server_major
+from nexusdb.db.tools import client_connection, find_program, server_major
 
 
 def _read_query(query_or_file: str) -> str:
@@ -80,4 +80,7 @@ def psql(
     """
     url = database_url()
     program = find_program("psql", server_major(url))
-    os.execv(program.path, [str(program.path), url, *(arguments or [])])
+    connection = client_connection(url)
+    os.execve(
+        program.path, [str(program.path), connection.conninfo, *(arguments or [])], connection.env
+    )

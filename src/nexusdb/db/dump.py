@@ -14,7 +14,7 @@ from pathlib import Path
 import psycopg
 
 from nexusdb.db.stats import public_tables
-from nexusdb.db.tools import find_program, server_major
+from nexusdb.db.tools import ClientConnection, client_connection, find_program, server_major
 from nexusdb.errors import NexusError
 
 # What pg_dump and pg_restore say, with --verbose, as they reach each table's rows.
@@ -24,10 +24,14 @@ DUMPED_FROM = re.compile(r"Dumped from database version: (\d+)")
 OnTable = Callable[[str], None]
 
 
-def _run(arguments: list[str], on_table: OnTable) -> None:
+def _run(arguments: list[str], connection: ClientConnection, on_table: OnTable) -> None:
     """Run a client program, reporting each table it reaches; its first error becomes ours."""
     with subprocess.Popen(
-        arguments, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        arguments,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=connection.env,
     ) as process:
         assert process.stderr is not None
         messages = []
@@ -53,6 +57,7 @@ def dump(url: str, path: Path, *, on_table: OnTable) -> None:
     if not path.parent.is_dir():
         raise NexusError(f"cannot write {path}: no directory {path.parent}")
     pg_dump = find_program("pg_dump", server_major(url))
+    connection = client_connection(url)
     _run(
         [
             str(pg_dump.path),
@@ -61,8 +66,9 @@ def dump(url: str, path: Path, *, on_table: OnTable) -> None:
             "--no-privileges",
             "--verbose",
             f"--file={path}",
-            f"--dbname={url}",
+            f"--dbname={connection.conninfo}",
         ],
+        connection,
         on_table,
     )
 
@@ -100,6 +106,7 @@ def restore(url: str, path: Path, *, clean: bool, on_table: OnTable) -> None:
             "replace what the dump holds"
         )
     pg_restore = find_program("pg_restore", version)
+    connection = client_connection(url)
     _run(
         [
             str(pg_restore.path),
@@ -109,8 +116,9 @@ def restore(url: str, path: Path, *, clean: bool, on_table: OnTable) -> None:
             "--exit-on-error",
             "--verbose",
             *(["--clean", "--if-exists"] if clean else []),
-            f"--dbname={url}",
+            f"--dbname={connection.conninfo}",
             str(path),
         ],
+        connection,
         on_table,
     )

