@@ -36,3 +36,12 @@ def scalar(url: str, query: str) -> object:
         row = conn.execute(query.encode()).fetchone()
     assert row is not None
     return row[0]
+
+
+def error_line(result: Result) -> str:
+    """The one line a refused command prints: exit 1, `Error: ...`, no traceback."""
+    assert result.exit_code == 1, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("Error: ")
+    return lines[0]

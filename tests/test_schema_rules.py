@@ -306,8 +306,9 @@ def test_an_anonymous_actor_is_scoped_to_a_source(session: Session) -> None:
 def test_dates_read_back_as_stored(session: Session) -> None:
     session.execute(
         text(
-            "INSERT INTO event (key, event_type, title, start_date, start_precision, date_basis)"
-            " VALUES ('crimea', 'annexation', 'Crimea', '2014-01-01', 'year', 'external')"
+            "INSERT INTO event (key, event_type, title, start_date, start_precision, date_basis,"
+            " date_basis_ref) VALUES ('crimea', 'annexation', 'Crimea', '2014-01-01', 'year',"
+            " 'external', 'source:test-background')"
         )
     )
     row = session.execute(

@@ -33,6 +33,10 @@ NAMING_CONVENTION = {
 
 KEY_PATTERN = "^[a-z0-9][a-z0-9-]*$"
 ORIGIN_PATTERN = "^(seed|api|import:[a-z0-9_.-]+)$"
+# Where an outside fact can be checked: a Wikidata item, optionally one of its properties
+# (`wikidata:Q8683#P582`), or a source row by key, optionally one record of it
+# (`source:curators-background-knowledge`, `source:acled-2024#UKR1234`). Never free text.
+REFERENCE_PATTERN = r"^(wikidata:Q[1-9][0-9]*(#P[1-9][0-9]*)?|source:[a-z0-9][a-z0-9-]*(#\S+)?)$"
 
 
 def reference(target: str, **options: Any) -> ForeignKey:
@@ -83,13 +87,18 @@ class Origin:
     origin: Mapped[str] = mapped_column(server_default="seed", index=True, sort_order=90)
 
 
-class Provenance(Origin):
-    """Where a curated row comes from: the text itself, an inference, or outside knowledge."""
+class Grounds:
+    """What a row rests on: the text itself, an inference, or outside knowledge, which
+    `basis_ref` names (see REFERENCE_PATTERN)."""
 
     basis: Mapped[str] = mapped_column(
         reference("basis.code"), server_default="source_text", sort_order=90
     )
     basis_ref: Mapped[str | None] = mapped_column(sort_order=90)
+
+
+class Provenance(Grounds, Origin):
+    """Where a curated row comes from, and which process owns it."""
 
 
 class DatedInterval:
@@ -117,11 +126,19 @@ def origin_check() -> CheckConstraint:
     return CheckConstraint(f"origin ~ '{ORIGIN_PATTERN}'", name="origin")
 
 
-def provenance_checks() -> tuple[CheckConstraint, ...]:
+def reference_check(column: str) -> CheckConstraint:
+    return CheckConstraint(f"{column} ~ '{REFERENCE_PATTERN}'", name=f"{column}_format")
+
+
+def grounds_checks() -> tuple[CheckConstraint, ...]:
     return (
         CheckConstraint("basis <> 'external' OR basis_ref IS NOT NULL", name="basis_ref"),
-        origin_check(),
+        reference_check("basis_ref"),
     )
+
+
+def provenance_checks() -> tuple[CheckConstraint, ...]:
+    return (*grounds_checks(), origin_check())
 
 
 def aligned(date_column: str, precision_column: str) -> str:
@@ -148,4 +165,8 @@ def interval_checks() -> tuple[CheckConstraint, ...]:
         CheckConstraint(
             "(date_basis IS NULL) = (start_date IS NULL AND end_date IS NULL)", name="date_basis"
         ),
+        CheckConstraint(
+            "date_basis <> 'external' OR date_basis_ref IS NOT NULL", name="date_basis_ref"
+        ),
+        reference_check("date_basis_ref"),
     )

@@ -11,9 +11,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from nexusdb.db.base import (
     Base,
     DatedInterval,
+    Grounds,
     Provenance,
     Timestamps,
     UUIDPrimaryKey,
+    grounds_checks,
     interval_checks,
     key_check,
     provenance_checks,
@@ -69,9 +71,11 @@ class Event(UUIDPrimaryKey, DatedInterval, Provenance, Timestamps, Base):
     materiel: Mapped[list["EventMateriel"]] = relationship(back_populates="event", lazy="raise")
 
 
-class EventParticipant(UUIDPrimaryKey, Base):
+class EventParticipant(UUIDPrimaryKey, Grounds, Base):
+    """Who took part, and in what role; `basis` says whether the source names them."""
+
     __tablename__ = "event_participant"
-    __table_args__ = (UniqueConstraint("event_id", "actor_id", "role"),)
+    __table_args__ = (UniqueConstraint("event_id", "actor_id", "role"), *grounds_checks())
 
     event_id: Mapped[uuid.UUID] = mapped_column(reference("event.id", ondelete="CASCADE"))
     actor_id: Mapped[uuid.UUID] = mapped_column(reference("actor.id"), index=True)
@@ -81,12 +85,13 @@ class EventParticipant(UUIDPrimaryKey, Base):
     actor: Mapped["Actor"] = relationship(lazy="raise")
 
 
-class EventQuantity(UUIDPrimaryKey, Base):
+class EventQuantity(UUIDPrimaryKey, Grounds, Base):
     """A figure as the source words it: "more than 42 thousand civilians" is 42000, more_than."""
 
     __tablename__ = "event_quantity"
     __table_args__ = (
         UniqueConstraint("event_id", "kind", "counted"),
+        *grounds_checks(),
         CheckConstraint("low <= high", name="low_le_high"),
         CheckConstraint("low IS NOT NULL OR high IS NOT NULL", name="has_value"),
     )

@@ -27,6 +27,10 @@ class Relationship(UUIDPrimaryKey, DatedInterval, Provenance, Timestamps, Base):
     """One curated reading of an edge. The database refuses two rows with the same subject,
     type and object whose intervals overlap (an EXCLUDE constraint in the migration), and a
     symmetric type stored against its canonical direction (a trigger).
+
+    `certainty` uses the claims' scale and may not be stronger than the strongest claim
+    that supports the row (the seed validator refuses it; `overstated_relationship` lists
+    any that another writer let through). Who asserts it is the claimant of its evidence.
     """
 
     __tablename__ = "relationship"
@@ -42,6 +46,7 @@ class Relationship(UUIDPrimaryKey, DatedInterval, Provenance, Timestamps, Base):
     relationship_type: Mapped[str] = mapped_column(reference("relationship_type.code"), index=True)
     object_id: Mapped[uuid.UUID] = mapped_column(reference("actor.id"), index=True)
     description: Mapped[str | None]
+    certainty: Mapped[str] = mapped_column(reference("certainty.code"), server_default="asserted")
 
     subject: Mapped["Actor"] = relationship(foreign_keys=[subject_id], lazy="raise")
     object: Mapped["Actor"] = relationship(foreign_keys=[object_id], lazy="raise")

@@ -44,15 +44,22 @@ class Record(SeedModel):
     key: Key
 
 
-class Curated(Record):
+class Grounded(SeedModel):
+    """What a row rests on: `source_text`, `inferred`, or `external` with a `basis_ref`
+    (`wikidata:Q8683#P582`, `source:KEY`); `seeding.plan` checks the reference's form."""
+
     basis: str = "source_text"
     basis_ref: str | None = None
 
     @model_validator(mode="after")
-    def _external_needs_reference(self) -> "Curated":
+    def _external_needs_reference(self) -> "Grounded":
         if self.basis == "external" and not self.basis_ref:
             raise ValueError("basis 'external' needs a basis_ref saying where it comes from")
         return self
+
+
+class Curated(Record, Grounded):
+    pass
 
 
 class Dated(SeedModel):
@@ -68,6 +75,10 @@ class Dated(SeedModel):
             raise ValueError(f"start {self.start} is after end {self.end}")
         if self.ongoing and self.end:
             raise ValueError("an ongoing interval has no end")
+        if self.date_basis == "external" and not self.date_basis_ref:
+            raise ValueError(
+                "date_basis 'external' needs a date_basis_ref saying where the dates come from"
+            )
         return self
 
 
@@ -151,13 +162,13 @@ class ClaimRecord(Record):
     relations: list[ClaimRelationRecord] = []
 
 
-class Participant(SeedModel):
+class Participant(Grounded):
     actor: Key
     role: str
     evidence: EvidenceList
 
 
-class Quantity(SeedModel):
+class Quantity(Grounded):
     kind: str
     low: Decimal | None = None
     high: Decimal | None = None
@@ -199,6 +210,7 @@ class RelationshipRecord(Curated, Dated):
     type: str
     object: Key
     description: str | None = None
+    certainty: str = "asserted"
     evidence: EvidenceList
     materiel: list[MaterielLink] = []
 

@@ -1,11 +1,14 @@
 """From validated seed records to the rows the database should hold, checking what pydantic
 cannot: vocabulary codes (read from the database's lookup tables), references between
-files, and quotes (found in their source's text).
+files, quotes (found in their source's text), and precision: outside references that a
+reader can check, nothing the source states dated after its publication, relationships no
+surer than their claims, and parts of events within their wholes.
 
 Every problem is a SeedError naming the file, the entry and the field.
 """
 
 import hashlib
+import re
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -13,16 +16,26 @@ from typing import Any
 
 from sqlalchemy import Connection, Text, column, select, table
 
-from nexusdb.db.base import Base
+from nexusdb.db.base import REFERENCE_PATTERN, Base
 from nexusdb.errors import SeedError
 from nexusdb.grounding import QuoteNotFoundError, Segment, locate_quote, split_segments
-from nexusdb.models import RelationshipType
+from nexusdb.models import Certainty, RelationshipType
 from nexusdb.schemas.dates import PreciseDate
-from nexusdb.schemas.seed import Dated, Evidence, MaterielLink
+from nexusdb.schemas.seed import (
+    Dated,
+    EventRecord,
+    Evidence,
+    Grounded,
+    MaterielLink,
+    RelationshipRecord,
+)
 from nexusdb.seeding.files import SeedFiles
 from nexusdb.seeding.ids import derived_id
 
 Row = dict[str, Any]
+
+# Factualities that say a thing has happened (or is happening).
+OCCURRED = frozenset({"occurred", "ongoing"})
 
 # Vocabulary lookup tables, by the name a message uses for them.
 VOCABULARIES = {
@@ -53,6 +66,8 @@ VOCABULARIES = {
 class Vocabularies:
     codes: dict[str, frozenset[str]]
     symmetric_types: frozenset[str]
+    # 1 is the strongest (asserted); a relationship may be no stronger than its claims.
+    certainty_rank: dict[str, int]
 
     @classmethod
     def load(cls, connection: Connection) -> "Vocabularies":
@@ -65,7 +80,12 @@ class Vocabularies:
         symmetric = frozenset(
             connection.scalars(select(RelationshipType.code).where(RelationshipType.is_symmetric))
         )
-        return cls(codes, symmetric)
+        ranks = {
+            code: rank
+            for code, rank in connection.execute(select(Certainty.code, Certainty.rank))
+            if rank is not None
+        }
+        return cls(codes, symmetric, ranks)
 
 
 def identity(table_name: str, row: Row) -> tuple[Any, ...]:
@@ -100,6 +120,8 @@ class Planner:
             "event": {record.key for record in files.events},
         }
         self.texts: dict[str, SourceText] = {}
+        self.published = {record.key: record.published for record in files.sources}
+        self.claim_records = {record.key: record for record in files.claims}
         self.first_author: dict[str, str] = {}
         # What the database would refuse across entries, found here so the message can
         # name the entries: an external id on two actors, relationships that overlap.
@@ -135,6 +157,84 @@ class Planner:
         assert found is not None
         return found
 
+    def outside_reference(self, field_name: str, value: str | None) -> str | None:
+        """A reference a reader can check and filter on, never free text."""
+        if value is None:
+            return None
+        if not re.match(REFERENCE_PATTERN, value):
+            raise self._fail(
+                field_name,
+                f"{value!r} is not a reference anyone can check: write wikidata:Q<item>, optionally"
+                " #P<property>, or source:<source key>, optionally #<record>, for a source row (the"
+                " curators' background knowledge is one)",
+            )
+        if value.startswith("source:"):
+            self.ref("source", field_name, value.removeprefix("source:").split("#", 1)[0])
+        return value
+
+    def known_as_of(self, items: list[Evidence]) -> tuple[str, PreciseDate] | None:
+        """The latest publication among the sources of the claims cited: what the row
+        rests on was known by then. None when a cited source has no date."""
+        latest: tuple[str, PreciseDate] | None = None
+        for item in items:
+            claim = self.claim_records.get(item.claim)
+            published = self.published.get(claim.source) if claim else None
+            if claim is None or published is None:
+                return None
+            if latest is None or published.value > latest[1].value:
+                latest = (claim.source, published)
+        return latest
+
+    def stated_before_publication(
+        self, record: Dated, basis: str, evidence: list[Evidence]
+    ) -> None:
+        """A source states nothing dated after its publication: a later date is outside
+        knowledge (date_basis external, with a reference)."""
+        date_basis = record.date_basis or basis
+        known = self.known_as_of(evidence)
+        if known is None or date_basis == "external":
+            return
+        source, published = known
+        for field_name, value in (("start", record.start), ("end", record.end)):
+            if value is not None and value.value > published.value:
+                raise self._fail(
+                    field_name,
+                    f"{value} is after {source!r} was published ({published}), so the source"
+                    f" cannot state it (date_basis {date_basis});"
+                    " a later date is outside knowledge: date_basis external, with a"
+                    " date_basis_ref",
+                )
+
+    def not_stronger_than_claims(self, certainty: str, record: RelationshipRecord) -> None:
+        """The database's overstated_relationship view: a relationship resting on claims is
+        no surer than the strongest that supports it; outside knowledge rests on its
+        reference instead."""
+        if record.basis == "external":
+            return
+        ranks = self.vocabularies.certainty_rank
+        supporting = sorted(
+            (ranks[claim.certainty], claim.certainty, claim.key)
+            for item in record.evidence
+            if item.stance == "supports"
+            and (claim := self.claim_records.get(item.claim)) is not None
+            and claim.certainty in ranks
+        )
+        if not supporting:
+            raise self._fail("evidence", "no claim supports it (stance 'supports')")
+        if ranks[certainty] < supporting[0][0]:
+            _, best, claim_key = supporting[0]
+            raise self._fail(
+                "certainty",
+                f"{certainty!r} is stronger than the strongest claim it cites ({best!r}:"
+                f" {claim_key!r}); a relationship is no surer than its evidence",
+            )
+
+    def grounds(self, record: Grounded, prefix: str) -> Row:
+        return {
+            "basis": self.code("basis", f"{prefix}basis", record.basis),
+            "basis_ref": self.outside_reference(f"{prefix}basis_ref", record.basis_ref),
+        }
+
     def add(self, table_name: str, row: Row) -> None:
         rows = self.plan.rows[table_name]
         row_identity = identity(table_name, row)
@@ -149,12 +249,8 @@ class Planner:
 
     # -- rows -------------------------------------------------------------------------
 
-    def provenance(self, basis: str, basis_ref: str | None) -> Row:
-        return {
-            "basis": self.code("basis", "basis", basis),
-            "basis_ref": basis_ref,
-            "origin": "seed",
-        }
+    def provenance(self, record: Grounded) -> Row:
+        return {**self.grounds(record, ""), "origin": "seed"}
 
     def interval(self, record: Dated, basis: str) -> Row:
         has_dates = record.start is not None or record.end is not None
@@ -166,7 +262,11 @@ class Planner:
             **_date_columns("end", record.end),
             "is_ongoing": record.ongoing,
             "date_basis": date_basis if has_dates else None,
-            "date_basis_ref": record.date_basis_ref if has_dates else None,
+            "date_basis_ref": (
+                self.outside_reference("date_basis_ref", record.date_basis_ref)
+                if has_dates
+                else None
+            ),
         }
 
     def evidence(
@@ -237,7 +337,7 @@ class Planner:
                     "reliability": self.code("reliability", "reliability", record.reliability),
                     "licence": record.licence,
                     "may_redistribute": record.may_redistribute,
-                    **self.provenance(record.basis, record.basis_ref),
+                    **self.provenance(record),
                 },
             )
             for position, author in enumerate(record.authors, start=1):
@@ -275,7 +375,7 @@ class Planner:
                     "country_code": record.country,
                     "is_anonymous": record.anonymous,
                     "scope_source_id": self.ref("source", "scope", record.scope),
-                    **self.provenance(record.basis, record.basis_ref),
+                    **self.provenance(record),
                 },
             )
             for index, alias in enumerate(record.aliases):
@@ -326,7 +426,7 @@ class Planner:
                     "iso_code": record.iso_code,
                     "latitude": record.latitude,
                     "longitude": record.longitude,
-                    **self.provenance(record.basis, record.basis_ref),
+                    **self.provenance(record),
                 },
             )
 
@@ -342,7 +442,7 @@ class Planner:
                     "category": self.code("materiel_category", "category", record.category),
                     "producer_id": self.ref("actor", "producer", record.producer),
                     "description": record.description,
-                    **self.provenance(record.basis, record.basis_ref),
+                    **self.provenance(record),
                 },
             )
 
@@ -441,6 +541,8 @@ class Planner:
             event_id = derived_id("event", record.key)
             if record.parent == record.key:
                 raise self._fail("parent", "an event cannot be its own parent")
+            self.stated_before_publication(record, record.basis, record.evidence)
+            self.seen_as_it_happened(record)
             self.add(
                 "event",
                 {
@@ -453,7 +555,7 @@ class Planner:
                     "parent_event_id": self.ref("event", "parent", record.parent),
                     "factuality": self.code("factuality", "factuality", record.factuality),
                     **self.interval(record, record.basis),
-                    **self.provenance(record.basis, record.basis_ref),
+                    **self.provenance(record),
                 },
             )
             self.evidence("event_evidence", "event_id", event_id, record.evidence, "evidence")
@@ -472,6 +574,7 @@ class Planner:
                         "role": self.code(
                             "participant_role", f"participants[{index}].role", participant.role
                         ),
+                        **self.grounds(participant, f"participants[{index}]."),
                     },
                 )
                 self.evidence(
@@ -503,6 +606,7 @@ class Planner:
                         "unit": quantity.unit,
                         "counted": quantity.counted,
                         "wording": quantity.wording,
+                        **self.grounds(quantity, f"quantities[{index}]."),
                     },
                 )
                 self.evidence(
@@ -513,6 +617,41 @@ class Planner:
                     f"quantities[{index}].evidence",
                 )
             self.materiel_links("event_materiel", "event_id", record.key, event_id, record.materiel)
+        events = {record.key: record for record in self.files.events}
+        for record in self.files.events:
+            if record.parent is not None:
+                self.at("events.yaml", record.key)
+                self.within_parent(record, events[record.parent])
+
+    def seen_as_it_happened(self, record: EventRecord) -> None:
+        """An event its sources report as having happened began before they were published."""
+        known = self.known_as_of(record.evidence)
+        if known is None or record.start is None or record.factuality not in OCCURRED:
+            return
+        source, published = known
+        if record.start.value > published.value:
+            raise self._fail(
+                "factuality",
+                f"{record.factuality!r}, but it starts {record.start}, after {source!r} was"
+                f" published ({published}): as the source saw it, it is 'expected'",
+            )
+
+    def within_parent(self, child: EventRecord, parent: EventRecord) -> None:
+        """The database's rule (event_nesting_problem): a part's interval can lie within its
+        whole's, given each end's precision."""
+        starts, ends = parent.start, None if parent.ongoing else parent.end
+        outside = (
+            (starts is not None and child.start is not None and child.start.upper() <= starts.value)
+            or (starts is not None and child.end is not None and child.end.upper() <= starts.value)
+            or (ends is not None and child.start is not None and child.start.value >= ends.upper())
+            or (ends is not None and child.end is not None and child.end.value >= ends.upper())
+            or (child.ongoing and ends is not None)
+        )
+        if outside:
+            raise self._fail(
+                "parent",
+                f"{_period(child)} does not lie within parent {parent.key!r} ({_period(parent)})",
+            )
 
     def relationships(self) -> None:
         for record in self.files.relationships:
@@ -524,6 +663,9 @@ class Planner:
             if relationship_type in self.vocabularies.symmetric_types and subject_id > object_id:
                 subject_id, object_id = object_id, subject_id
             interval = self.interval(record, record.basis)
+            self.stated_before_publication(record, record.basis, record.evidence)
+            certainty = self.code("certainty", "certainty", record.certainty)
+            self.not_stronger_than_claims(certainty, record)
             edge = (subject_id, relationship_type, object_id)
             for other, other_key in self.readings[edge]:
                 if _overlap(interval, other):
@@ -542,8 +684,9 @@ class Planner:
                     "relationship_type": relationship_type,
                     "object_id": object_id,
                     "description": record.description,
+                    "certainty": certainty,
                     **interval,
-                    **self.provenance(record.basis, record.basis_ref),
+                    **self.provenance(record),
                 },
             )
             self.evidence(
@@ -574,6 +717,12 @@ def _overlap(first: Row, second: Row) -> bool:
         or first["end_date"] is None
         or second["start_date"] <= first["end_date"]
     )
+
+
+def _period(record: Dated) -> str:
+    start = str(record.start) if record.start else "?"
+    end = "ongoing" if record.ongoing else str(record.end) if record.end else "?"
+    return f"{start} to {end}"
 
 
 def _date_columns(prefix: str, value: PreciseDate | None) -> Row:
