@@ -5,6 +5,7 @@
     python -m benchmarks queries --database nexusdb_bench_synthetic_1234
     python -m benchmarks ingest --records 100000
     python -m benchmarks sql --rows 1000000 10000000
+    python -m benchmarks import --import-records 100000 1000000 --layouts acled
 
 The server is DATABASE_URL's when set, else the embedded PostgreSQL. Every benchmark
 works in a database of its own, migrated to head, and drops it at the end unless
@@ -12,8 +13,10 @@ works in a database of its own, migrated to head, and drops it at the end unless
 """
 
 import argparse
+import tempfile
+from pathlib import Path
 
-from benchmarks import ingest, queries, sql_stream, synthetic
+from benchmarks import importer, ingest, queries, sql_stream, synthetic
 from benchmarks.common import (
     DEFAULT_TIMEOUT_MS,
     existing_database,
@@ -71,6 +74,34 @@ def parser() -> argparse.ArgumentParser:
             "--repeats", type=int, default=3, help="alternating runs of each COPY (default 3)"
         )
 
+    def import_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--import-records",
+            type=int,
+            nargs="+",
+            default=[100_000],
+            help="records per generated file, one run each (default 100000)",
+        )
+        command.add_argument(
+            "--layouts",
+            nargs="+",
+            choices=importer.FORMATS,
+            default=list(importer.FORMATS),
+            help="file layouts to import (default: all three)",
+        )
+        command.add_argument(
+            "--workdir", type=Path, default=None, help="where the generated files go (a temp dir)"
+        )
+
+    import_command = commands.add_parser(
+        "import", help="target 1 end to end: nexusdb import vs a flat COPY of the file"
+    )
+    import_options(import_command)
+    import_command.add_argument("--seed", type=int, default=20241121, help="RNG seed")
+    import_command.add_argument(
+        "--keep", action="store_true", help="keep the databases instead of dropping them"
+    )
+
     synthetic_command = commands.add_parser("synthetic", help="generate and load a data set")
     data_options(synthetic_command)
 
@@ -111,6 +142,7 @@ def parser() -> argparse.ArgumentParser:
     data_options(all_command)
     query_options(all_command)
     ingest_options(all_command)
+    import_options(all_command)
     return root
 
 
@@ -124,6 +156,15 @@ def main() -> None:
         return
     if args.command in ("ingest", "all"):
         ingest.run(records=args.records, repeats=args.repeats, seed=args.seed, keep=args.keep)
+    if args.command in ("import", "all"):
+        with tempfile.TemporaryDirectory() as scratch:
+            importer.run(
+                records=args.import_records,
+                layouts=args.layouts,
+                seed=args.seed,
+                keep=args.keep,
+                workdir=args.workdir or Path(scratch),
+            )
     if args.command == "queries" and args.database:
         run_queries(existing_database(args.database), args)
         return

@@ -20,7 +20,9 @@ from nexusdb.cli.output import info, stderr
 from nexusdb.db.engine import get_engine
 from nexusdb.ingest.acled import Acled
 from nexusdb.ingest.dataset import Dataset
+from nexusdb.ingest.plover import Plover
 from nexusdb.ingest.run import ImportReport, ProgressCallback, run_import
+from nexusdb.ingest.ucdp import Ucdp
 
 app = typer.Typer(
     help="Import an event dataset (ACLED, UCDP GED, PLOVER) as events, actors, places and claims.",
@@ -60,6 +62,34 @@ def acled(
     Example: nexusdb import acled acled_2024.csv --deletions deleted.csv
     """
     run(Acled(), file, deletions=deletions, rejects=skip_invalid)
+
+
+@app.command("ucdp")
+def ucdp(
+    file: DataFile,
+    version: Annotated[
+        str | None,
+        typer.Option(
+            "--version",
+            help="The GED release, e.g. 24.1 (default: read from a name like GEDEvent_v24_1.csv).",
+        ),
+    ] = None,
+    skip_invalid: SkipInvalid = None,
+) -> None:
+    """Import a UCDP GED CSV release; a newer release supersedes an older one's records.
+
+    Example: nexusdb import ucdp GEDEvent_v24_1.csv --version 24.1
+    """
+    run(Ucdp(file, version), file, rejects=skip_invalid)
+
+
+@app.command("plover")
+def plover(file: DataFile, skip_invalid: SkipInvalid = None) -> None:
+    """Import PLOVER-coded events, one JSON object a line (POLECAT style).
+
+    Example: nexusdb import plover polecat_2024_w40.jsonl --skip-invalid rejects.csv
+    """
+    run(Plover(), file, rejects=skip_invalid)
 
 
 def run(

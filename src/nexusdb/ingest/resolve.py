@@ -108,6 +108,7 @@ def resolve_actors(conn: psycopg.Connection[Any], *, prefix: str, origin: str) -
         """
         INSERT INTO actor_alias (actor_id, name, language, kind, origin)
         SELECT actor_id, name, 'en', 'name', %(origin)s FROM import_actor
+        WHERE name IS DISTINCT FROM iso3 AND name IS DISTINCT FROM qid
         ON CONFLICT DO NOTHING
         """,
         """
