@@ -6,6 +6,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from nexusdb.ingest import load
 from nexusdb.seeding.loader import seed
 from tests.cli_support import invoke, scalar
 from tests.import_files import ACLED_RECORDS, acled_row, write_acled
@@ -340,4 +341,18 @@ def test_seed_and_import_never_touch_each_others_rows(fresh: str, acled_file: Pa
     seed(engine, SEEDS)
     engine.dispose()
     assert everything(fresh) == imported
+    assert scalar(fresh, "SELECT count(*) FROM unsupported_fact") == 0
+
+
+def test_a_bulk_load_checks_its_keys_once_and_restores_them(
+    fresh: str, acled_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keys = "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), convalidated"
+    keys += " FROM pg_constraint WHERE contype = 'f' ORDER BY 1, 2"
+    before = rows(fresh, keys)
+    monkeypatch.setattr(load, "BULK_THRESHOLD", 1)
+    result = invoke("import", "acled", str(acled_file))
+    assert result.exit_code == 0, result.output
+    assert rows(fresh, keys) == before
+    assert counts(fresh)["event_participant_evidence"] == 14
     assert scalar(fresh, "SELECT count(*) FROM unsupported_fact") == 0

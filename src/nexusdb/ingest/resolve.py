@@ -44,12 +44,12 @@ def resolve_actors(conn: psycopg.Connection[Any], *, prefix: str, origin: str) -
     conn.execute(
         f"""
         CREATE TEMPORARY TABLE import_actor ON COMMIT DROP AS
-        SELECT DISTINCT ON (handle) handle, name, kind, qid, iso3,
-               {derived_key(prefix, "name", "handle")} AS key,
+        SELECT handle, name, kind, qid, iso3, {derived_key(prefix, "name", "handle")} AS key,
                NULL::uuid AS actor_id, false AS created
-        FROM (SELECT {HANDLE} AS handle, p.name, p.kind, p.qid, p.iso3, ch.line
-              FROM import_change AS ch, {PARTICIPANTS}) AS named
-        ORDER BY handle, line
+        FROM (SELECT DISTINCT ON (handle) handle, name, kind, qid, iso3
+              FROM (SELECT {HANDLE} AS handle, p.name, p.kind, p.qid, p.iso3, ch.line
+                    FROM import_change AS ch, {PARTICIPANTS}) AS named
+              ORDER BY handle, line) AS first_named
         """
     )
     conn.execute("ALTER TABLE import_actor ADD PRIMARY KEY (handle)")

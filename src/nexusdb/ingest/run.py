@@ -135,7 +135,7 @@ def run_import(
                 progress(size, size, report.read)
             timer.lap("read, validate and COPY to staging")
             drop_duplicates(conn, path, bad)
-            conn.execute("ANALYZE import_record")
+            conn.execute("ANALYZE import_record (record_id, event_key)")
             counts = load.classify(
                 conn, origin=dataset.origin, stored_revision_sql=dataset.stored_revision_sql
             )
