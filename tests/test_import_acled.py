@@ -1,12 +1,15 @@
 """`nexusdb import acled`: realistic export files in, grounded events out, and nothing else."""
 
 import csv
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psycopg
 import pytest
 
 from nexusdb.ingest import load
+from nexusdb.ingest.acled import Acled
+from nexusdb.ingest.run import run_import
 from nexusdb.seeding.loader import seed
 from tests.cli_support import invoke, scalar
 from tests.import_files import ACLED_RECORDS, acled_row, write_acled
@@ -356,3 +359,14 @@ def test_a_bulk_load_checks_its_keys_once_and_restores_them(
     assert rows(fresh, keys) == before
     assert counts(fresh)["event_participant_evidence"] == 14
     assert scalar(fresh, "SELECT count(*) FROM unsupported_fact") == 0
+
+
+def test_two_imports_at_once_never_duplicate(fresh: str, acled_file: Path) -> None:
+    engine = make_engine(fresh)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        reports = list(pool.map(lambda _: run_import(engine, Acled(), acled_file), range(2)))
+    engine.dispose()
+    # One import waited for the other's lock, then found everything already there.
+    assert sorted(report.created for report in reports) == [0, 6]
+    assert counts(fresh)["actor"] == 11
+    assert counts(fresh)["event"] == 6
