@@ -58,6 +58,13 @@ def run_migrations_online() -> None:
         with serialised(given) as connection:
             run_on(connection)
         return
+    if given is not None:
+        # Something that hands out a connection it owns (pytest-alembic's
+        # `downgrade_leaves_no_trace` wraps its open Connection so): run on that one, never
+        # fall through to DATABASE_URL's database.
+        with given.connect() as connection:
+            run_on(connection)
+        return
     url = config.get_main_option("sqlalchemy.url") or sqlalchemy_url(database_url())
     engine = create_engine(url, poolclass=pool.NullPool)
     with serialised(engine) as connection:
