@@ -15,6 +15,7 @@ from nexusdb.models.materiel import Materiel
 from nexusdb.models.place import Place
 from nexusdb.models.relationship import Relationship, RelationshipMateriel
 from nexusdb.models.source import Source, SourceAuthor, SourceCitation, SourceSegment
+from nexusdb.models.summary import ActorAdjacency, ActorClaim, ActorCount, ActorEvent
 from nexusdb.models.vocabulary import (
     ActorKind,
     AliasKind,
@@ -44,7 +45,11 @@ from nexusdb.models.vocabulary import (
 
 __all__ = [
     "Actor",
+    "ActorAdjacency",
     "ActorAlias",
+    "ActorClaim",
+    "ActorCount",
+    "ActorEvent",
     "ActorExternalId",
     "ActorKind",
     "ActorRedirect",

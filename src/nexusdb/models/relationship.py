@@ -3,7 +3,7 @@
 import uuid
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nexusdb.db.base import (
@@ -39,12 +39,25 @@ class Relationship(UUIDPrimaryKey, DatedInterval, Provenance, Timestamps, Base):
         *provenance_checks(),
         *interval_checks(),
         CheckConstraint("subject_id <> object_id", name="not_self"),
+        # An actor's relationships in page order from either end (actor_relationships()).
+        Index(
+            "ix_relationship_subject_id_relationship_type_key",
+            "subject_id",
+            "relationship_type",
+            "key",
+        ),
+        Index(
+            "ix_relationship_object_id_relationship_type_key",
+            "object_id",
+            "relationship_type",
+            "key",
+        ),
     )
 
     key: Mapped[str] = mapped_column(unique=True)
-    subject_id: Mapped[uuid.UUID] = mapped_column(reference("actor.id"), index=True)
+    subject_id: Mapped[uuid.UUID] = mapped_column(reference("actor.id"))
     relationship_type: Mapped[str] = mapped_column(reference("relationship_type.code"), index=True)
-    object_id: Mapped[uuid.UUID] = mapped_column(reference("actor.id"), index=True)
+    object_id: Mapped[uuid.UUID] = mapped_column(reference("actor.id"))
     description: Mapped[str | None]
     certainty: Mapped[str] = mapped_column(reference("certainty.code"), server_default="asserted")
 

@@ -4,7 +4,7 @@ Repositories work inside the caller's session and never commit.
 """
 
 from nexusdb.repositories.actors import ActorMatch, ActorRepository, AmbiguousActorError
-from nexusdb.repositories.base import RecordNotFoundError, Repository
+from nexusdb.repositories.base import InvalidCursorError, RecordNotFoundError, Repository
 from nexusdb.repositories.claims import ClaimRepository, InvalidClaimError
 from nexusdb.repositories.events import EventRepository
 from nexusdb.repositories.relationships import RelationshipRepository
@@ -17,6 +17,7 @@ __all__ = [
     "ClaimRepository",
     "EventRepository",
     "InvalidClaimError",
+    "InvalidCursorError",
     "RecordNotFoundError",
     "RelationshipRepository",
     "Repository",

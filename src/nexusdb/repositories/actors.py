@@ -1,14 +1,41 @@
-"""Actors with their aliases and external ids, and finding one by what a person typed."""
+"""Actors with their aliases and external ids, finding one by what a person typed, their
+profile, and pages of what is linked to them (relationships, timeline, claims about them),
+read through the migration's page functions so that a hub costs what a minor actor does."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from nexusdb.errors import NexusError
-from nexusdb.models import Actor
-from nexusdb.repositories.base import RecordNotFoundError, Repository
-from nexusdb.schemas.read import ActorRead, Alias, Page
+from nexusdb.models import Actor, ActorCount
+from nexusdb.repositories.base import RecordNotFoundError, Repository, function_page, id_of
+from nexusdb.schemas.read import (
+    ActorProfileRead,
+    ActorRead,
+    ActorRelationshipRead,
+    Alias,
+    ClaimAboutRead,
+    KeyedRead,
+    Page,
+    TimelineEntryRead,
+)
+
+Row = TypeVar("Row", bound=KeyedRead)
+
+
+def relationship_row(row: dict[str, Any]) -> ActorRelationshipRead:
+    return ActorRelationshipRead(key=row["relationship_key"], **row)
+
+
+def timeline_row(row: dict[str, Any]) -> TimelineEntryRead:
+    return TimelineEntryRead(key=row["event_key"], **row)
+
+
+def claim_row(row: dict[str, Any]) -> ClaimAboutRead:
+    return ClaimAboutRead(key=row["claim_key"], **row)
 
 
 class AmbiguousActorError(NexusError):
@@ -95,3 +122,68 @@ class ActorRepository(Repository[Actor]):
         if not include_anonymous:
             statement = statement.where(Actor.is_anonymous.is_(False))
         return self.page(statement, actor_read, after=after, limit=limit)
+
+    def _actor_page(
+        self,
+        function: str,
+        key: str,
+        read: Callable[[dict[str, Any]], Row],
+        *,
+        after: str | None,
+        limit: int,
+    ) -> Page[Row]:
+        page, empty = function_page(
+            self.session, function, {"key": key}, read, after=after, limit=limit
+        )
+        # An empty page is also what an unknown key gives: tell the two apart.
+        if empty and self.session.scalar(select(Actor.id).where(Actor.key == key)) is None:
+            raise RecordNotFoundError(f"no {self.noun} with key {key!r}")
+        return page
+
+    def relationships(
+        self, key: str, *, after: str | None = None, limit: int = 50
+    ) -> Page[ActorRelationshipRead]:
+        """The actor's relationships read from its side, by type then relationship key."""
+        return self._actor_page(
+            "actor_relationships", key, relationship_row, after=after, limit=limit
+        )
+
+    def timeline(
+        self, key: str, *, after: str | None = None, limit: int = 50
+    ) -> Page[TimelineEntryRead]:
+        """The events the actor took part in, by start (unknown starts last) then key."""
+        return self._actor_page("actor_timeline", key, timeline_row, after=after, limit=limit)
+
+    def claims_about(
+        self, key: str, *, after: str | None = None, limit: int = 50
+    ) -> Page[ClaimAboutRead]:
+        """The claims about the actor, by claim key."""
+        return self._actor_page("actor_claims", key, claim_row, after=after, limit=limit)
+
+    def profile(self, key: str, *, first: int = 20) -> ActorProfileRead:
+        """The actor, its counts (kept by triggers, one index probe) and the first page
+        of each list."""
+        actor = self.get(key)
+        counts: dict[str, dict[str, int]] = {
+            "relationship_type": {},
+            "event_type": {},
+            "event_year": {},
+            "claim_kind": {},
+        }
+        statement = (
+            select(ActorCount.facet, ActorCount.category, ActorCount.n)
+            .where(ActorCount.actor_id == id_of(Actor, key))
+            .order_by(ActorCount.facet, ActorCount.category)
+        )
+        for facet, category, n in self.session.execute(statement):
+            counts[facet][category] = n
+        return ActorProfileRead(
+            actor=actor,
+            relationship_types=counts["relationship_type"],
+            event_types=counts["event_type"],
+            event_years=counts["event_year"],
+            claim_kinds=counts["claim_kind"],
+            relationships=self.relationships(key, limit=first),
+            events=self.timeline(key, limit=first),
+            claims_about=self.claims_about(key, limit=first),
+        )

@@ -3,23 +3,66 @@
 Nothing here commits: the caller owns the session and its transaction.
 """
 
+import re
 import uuid
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, ScalarSelect, Select, inspect, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, inspect, select, text
 from sqlalchemy.orm import Session
 
 from nexusdb.db.base import Base
 from nexusdb.errors import NexusError
-from nexusdb.schemas.read import Item, Page
+from nexusdb.schemas.read import Item, KeyedRead, Page
 
 
 class RecordNotFoundError(NexusError):
     """No row has the key asked for."""
 
 
+class InvalidCursorError(NexusError):
+    """An `after` cursor that no page of this listing returned."""
+
+
 M = TypeVar("M", bound=Base)
+Row = TypeVar("Row", bound=KeyedRead)
+
+KEY = "[a-z0-9][a-z0-9-]*"
+# What each page function's cursors look like (see docs/schema.md, "Pages").
+CURSORS = {
+    "actor_relationships": re.compile(f"[a-z0-9_]+:{KEY}"),
+    "actor_timeline": re.compile(rf"\d{{4}}-\d{{2}}-\d{{2}}:{KEY}"),
+    "timeline": re.compile(rf"\d{{4}}-\d{{2}}-\d{{2}}:{KEY}"),
+    "actor_claims": re.compile(KEY),
+}
+
+
+def function_page(
+    session: Session,
+    function: str,
+    arguments: dict[str, Any],
+    read: Callable[[dict[str, Any]], Row],
+    *,
+    after: str | None,
+    limit: int,
+) -> tuple[Page[Row], bool]:
+    """One keyset page from a page function of the migration (`actor_timeline`, ...):
+    its rows read, and the next cursor. Also says whether the page is empty."""
+    if limit < 1:
+        raise InvalidCursorError(f"a page holds at least one row, not {limit}")
+    if after is not None and not CURSORS[function].fullmatch(after):
+        raise InvalidCursorError(f"not a cursor of {function}: {after!r}")
+    names = ", ".join(f":{name}" for name in [*arguments, "after", "limit"])
+    statement = text(f"SELECT * FROM {function}({names})")
+    found = [
+        dict(row)
+        for row in session.execute(
+            statement, {**arguments, "after": after, "limit": limit + 1}
+        ).mappings()
+    ]
+    items = [read(row) for row in found[:limit]]
+    next_after = found[limit - 1]["cursor"] if len(found) > limit else None
+    return Page(items=items, next_after=next_after), not found
 
 
 def key_column(model: type[Base]) -> ColumnElement[Any]:

@@ -7,9 +7,10 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from nexusdb.errors import NexusError
 from nexusdb.models import Actor, Event, EventParticipant
-from nexusdb.repositories.base import Repository, id_of
+from nexusdb.repositories.actors import timeline_row
+from nexusdb.repositories.base import Repository, function_page, id_of
 from nexusdb.schemas.dates import PreciseDate
-from nexusdb.schemas.read import EventRead, Page, Participant, TimelineEntry
+from nexusdb.schemas.read import EventRead, Page, Participant, TimelineEntry, TimelineEntryRead
 
 # What a timeline shows unless asked for everything: what happened, not what was
 # planned, predicted, imagined or denied.
@@ -157,3 +158,12 @@ class EventRepository(Repository[Event]):
             # Past the dated events (or an unknown key: the undated ones sort by key).
             return and_(Event.start_date.is_(None), Event.key > key)
         return or_(tuple_(Event.start_date, Event.key) > (start, key), Event.start_date.is_(None))
+
+    def timeline_page(
+        self, *, after: str | None = None, limit: int = 50
+    ) -> Page[TimelineEntryRead]:
+        """Every event in event_timeline's order (start, unknown starts last, then key)."""
+        page, _ = function_page(
+            self.session, "timeline", {}, timeline_row, after=after, limit=limit
+        )
+        return page

@@ -104,11 +104,78 @@ class RelationshipRead(KeyedRead):
     materiel: list[str]
 
 
+class PeriodRead(KeyedRead):
+    """A page row with a dated interval, and that interval in one string (see format_period)."""
+
+    start_date: date | None
+    start_precision: str | None
+    end_date: date | None
+    end_precision: str | None
+    is_ongoing: bool
+    period: str | None
+
+
+class ActorRelationshipRead(PeriodRead):
+    """A relationship read from one actor's side (`key` is the relationship's)."""
+
+    direction: str
+    type: str
+    label: str
+    other_key: str
+    other_name: str
+
+
+class TimelineEntryRead(PeriodRead):
+    """An event in a timeline (`key` is the event's)."""
+
+    title: str
+    type: str
+    factuality: str
+
+
+class ClaimAboutRead(KeyedRead):
+    """A claim about an actor (`key` is the claim's)."""
+
+    kind: str
+    certainty: str
+    polarity: str
+    credibility: str
+    statement: str
+    source_key: str
+    claimant_key: str
+
+
 Item = TypeVar("Item", bound=KeyedRead)
 
 
 class Page(ReadModel, Generic[Item]):
-    """One page of a listing in key order; pass `next_after` back as `after` for the next."""
+    """One page of a listing in its stable order (key order unless the method says
+    otherwise); pass `next_after` back as `after` for the next. `None`: the last page."""
 
     items: list[Item]
     next_after: str | None
+
+
+class ActorProfileRead(ReadModel):
+    """An actor with counts of everything linked to it and the first page of each list."""
+
+    actor: ActorRead
+    relationship_types: dict[str, int]
+    event_types: dict[str, int]
+    event_years: dict[str, int]
+    claim_kinds: dict[str, int]
+    relationships: Page[ActorRelationshipRead]
+    events: Page[TimelineEntryRead]
+    claims_about: Page[ClaimAboutRead]
+
+    @property
+    def relationship_count(self) -> int:
+        return sum(self.relationship_types.values())
+
+    @property
+    def event_count(self) -> int:
+        return sum(self.event_types.values())
+
+    @property
+    def claim_count(self) -> int:
+        return sum(self.claim_kinds.values())
