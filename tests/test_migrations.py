@@ -98,3 +98,39 @@ def test_downgrade_to_base_leaves_nothing_behind(databases: Databases) -> None:
     engine.dispose()
     assert tables == ["alembic_version"]
     assert functions == []
+
+
+def test_read_summaries_are_backfilled_from_existing_rows(databases: Databases) -> None:
+    engine = make_engine(databases.create("backfill"))
+    migrations.upgrade(engine, "f779881f5822")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO actor (key, kind, name)"
+                " VALUES ('a', 'state', 'A'), ('b', 'state', 'B');"
+                "INSERT INTO relationship (key, subject_id, relationship_type, object_id)"
+                " SELECT 'a-opposes-b', a.id, 'opposes', b.id FROM actor a, actor b"
+                " WHERE a.key = 'a' AND b.key = 'b'"
+            )
+        )
+    migrations.upgrade(engine)
+    with engine.connect() as connection:
+        counts = connection.execute(
+            text(
+                "SELECT a.key, c.facet, c.category, c.n FROM actor_count c"
+                " JOIN actor a ON a.id = c.actor_id ORDER BY a.key"
+            )
+        ).all()
+        adjacency = connection.execute(
+            text(
+                "SELECT a.key, n.key, adj.relationship_count, adj.weight FROM actor_adjacency adj"
+                " JOIN actor a ON a.id = adj.actor_id JOIN actor n ON n.id = adj.neighbour_id"
+                " ORDER BY a.key"
+            )
+        ).all()
+    engine.dispose()
+    assert [tuple(row) for row in counts] == [
+        ("a", "relationship_type", "opposes", 1),
+        ("b", "relationship_type", "opposes", 1),
+    ]
+    assert [tuple(row) for row in adjacency] == [("a", "b", 1, 0), ("b", "a", 1, 0)]

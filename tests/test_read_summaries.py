@@ -1,0 +1,399 @@
+"""The derived read tables and what reads them, on generated data with a hub.
+
+The speed work (trigger-maintained counts and adjacency, keyset pages, a capped
+neighbourhood that reads by weight, bounded search) must not change answers: counts equal
+exact counts after every kind of write, pages return every row once in order, the cap
+keeps the most evidenced neighbours, search's top 20 is the exact one where checkable.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.orm import Session
+
+from nexusdb.repositories import ActorRepository, EventRepository, InvalidCursorError
+from nexusdb.repositories.base import RecordNotFoundError
+from nexusdb.schemas.read import KeyedRead, Page
+from tests.factories import make_source
+
+# The hub has this many neighbours; each of them one more, in a chain.
+SPOKES = 3000
+EVENTS = 1200
+CLAIMS = 4000
+
+GENERATE = f"""
+INSERT INTO actor (key, kind, name)
+SELECT 'hub', 'state', 'Hub'
+UNION ALL
+SELECT format('spoke-%s', lpad(i::text, 4, '0')), 'armed_group', format('Spoke %s', i)
+FROM generate_series(1, {SPOKES}) AS i;
+
+-- Anonymous claimants of the source, linked to the hub by heavily evidenced relationships:
+-- the walk must still skip them.
+INSERT INTO actor (key, kind, name, is_anonymous, scope_source_id)
+SELECT format('anonymous-%s', i), 'person', format('Someone %s', i), true, source.id
+FROM generate_series(1, 5) AS i, source;
+
+-- Hub to every spoke (four types), spoke i to spoke i+1, anonymous ones to the hub.
+INSERT INTO relationship (key, subject_id, relationship_type, object_id)
+SELECT format('hub-to-%s', spoke.key), hub.id,
+       (ARRAY['supports', 'opposes', 'sponsors', 'threatens'])[1 + (spoke.n % 4)], spoke.id
+FROM (SELECT id, key, row_number() OVER (ORDER BY key) AS n FROM actor
+      WHERE key LIKE 'spoke-%') AS spoke,
+     actor AS hub
+WHERE hub.key = 'hub'
+UNION ALL
+SELECT format('%s-to-%s', a.key, b.key), a.id, 'affiliated_with', b.id
+FROM actor AS a
+JOIN actor AS b ON b.key = format('spoke-%s', lpad((substr(a.key, 7)::int + 1)::text, 4, '0'))
+WHERE a.key LIKE 'spoke-%'
+UNION ALL
+SELECT format('%s-to-hub', a.key), a.id, 'threatens', hub.id
+FROM actor AS a, actor AS hub
+WHERE a.is_anonymous AND hub.key = 'hub';
+
+-- Record-grounded claims about the hub and a spoke each, of every kind.
+INSERT INTO claim (key, source_id, claimant_id, kind, certainty, credibility, text,
+                   record_id, origin)
+SELECT format('claim-%s', lpad(i::text, 5, '0')), source.id, hub.id,
+       (ARRAY['fact', 'assessment', 'prediction', 'opinion', 'quotation'])[1 + i % 5],
+       'asserted', '6',
+       format('Statement %s about military matters', i)
+       || repeat(' military', i % 3)
+       -- A rare word in 40 claims, one to seven times, so that they rank differently.
+       || CASE WHEN i % 100 = 0 THEN repeat(' zebrafish', 1 + i / 100 % 7) ELSE '' END,
+       i::text, 'import:test'
+FROM generate_series(1, {CLAIMS}) AS i, source, actor AS hub
+WHERE hub.key = 'hub';
+
+INSERT INTO claim_actor (claim_id, actor_id)
+SELECT c.id, a.id FROM claim AS c, actor AS a WHERE a.key = 'hub'
+UNION ALL
+SELECT c.id, a.id
+FROM claim AS c
+JOIN actor AS a
+    ON a.key = format('spoke-%s', lpad((1 + c.record_id::int % {SPOKES})::text, 4, '0'));
+
+-- Evidence: relationship i of the hub gets (i % 7) supporting claims, and one disputing
+-- claim that must not count; every anonymous link gets 50.
+INSERT INTO relationship_evidence (relationship_id, claim_id, stance)
+SELECT r.id, c.id, CASE WHEN k.k = 0 THEN 'disputes' ELSE 'supports' END
+FROM (SELECT id, row_number() OVER (ORDER BY key) AS n FROM relationship
+      WHERE key LIKE 'hub-to-%') AS r
+CROSS JOIN LATERAL generate_series(0, (r.n % 7)::int) AS k (k)
+JOIN claim AS c ON c.record_id = ((r.n * 7 + k.k) % {CLAIMS} + 1)::text
+UNION ALL
+SELECT r.id, c.id, 'supports'
+FROM relationship AS r
+CROSS JOIN generate_series(1, 50) AS k (k)
+JOIN claim AS c ON c.record_id = k.k::text
+WHERE r.key LIKE 'anonymous-%';
+
+-- Events with repeated and unknown dates; the hub sometimes in two roles of one event.
+INSERT INTO event (key, event_type, title, start_date, start_precision, date_basis, origin)
+SELECT format('event-%s', lpad(i::text, 5, '0')),
+       (ARRAY['war', 'election', 'missile_strike'])[1 + i % 3], format('Event %s', i),
+       CASE WHEN i % 10 = 0 THEN NULL ELSE date '2000-01-01' + (i % 400) * 30 END,
+       CASE WHEN i % 10 = 0 THEN NULL ELSE 'day' END,
+       CASE WHEN i % 10 = 0 THEN NULL ELSE 'source_text' END,
+       'import:test'
+FROM generate_series(1, {EVENTS}) AS i;
+
+INSERT INTO event_participant (event_id, actor_id, role)
+SELECT e.id, hub.id, 'initiator' FROM event AS e, actor AS hub WHERE hub.key = 'hub'
+UNION ALL
+SELECT e.id, hub.id, 'target' FROM event AS e, actor AS hub
+WHERE hub.key = 'hub' AND e.key LIKE '%5'
+UNION ALL
+SELECT e.id, spoke.id, 'target'
+FROM event AS e
+JOIN actor AS spoke
+    ON spoke.key = format('spoke-%s', lpad((1 + substr(e.key, 7)::int % 50)::text, 4, '0'));
+"""
+
+# What the derived tables must hold, computed from the curated tables the slow way.
+EXACT_COUNTS = """
+SELECT ends.actor_id, 'relationship_type' AS facet, r.relationship_type AS category,
+       count(*) AS n
+FROM relationship AS r
+CROSS JOIN LATERAL (VALUES (r.subject_id), (r.object_id)) AS ends (actor_id)
+GROUP BY 1, 2, 3
+UNION ALL
+SELECT p.actor_id, 'event_type', e.event_type, count(DISTINCT e.id)
+FROM event_participant AS p JOIN event AS e ON e.id = p.event_id
+GROUP BY 1, 2, 3
+UNION ALL
+SELECT p.actor_id, 'event_year', coalesce(extract(year FROM e.start_date)::text, 'unknown'),
+       count(DISTINCT e.id)
+FROM event_participant AS p JOIN event AS e ON e.id = p.event_id
+GROUP BY 1, 2, 3
+UNION ALL
+SELECT ca.actor_id, 'claim_kind', c.kind, count(*)
+FROM claim_actor AS ca JOIN claim AS c ON c.id = ca.claim_id
+GROUP BY 1, 2, 3
+"""
+
+EXACT_ADJACENCY = """
+SELECT ends.actor_id, ends.neighbour_id, neighbour.is_anonymous, count(*)::int,
+       coalesce(sum((SELECT count(*) FROM relationship_evidence AS ev
+                     WHERE ev.relationship_id = r.id AND ev.stance = 'supports')), 0)::int
+FROM relationship AS r
+CROSS JOIN LATERAL (VALUES (r.subject_id, r.object_id), (r.object_id, r.subject_id))
+    AS ends (actor_id, neighbour_id)
+JOIN actor AS neighbour ON neighbour.id = ends.neighbour_id
+GROUP BY 1, 2, 3
+"""
+
+EXACT_ROWS = {
+    "actor_event": """
+        SELECT DISTINCT p.event_id, p.actor_id, e.key, e.event_type, e.start_date,
+               coalesce(e.start_date, '9999-12-31')
+        FROM event_participant AS p JOIN event AS e ON e.id = p.event_id""",
+    "actor_claim": """
+        SELECT ca.claim_id, ca.actor_id, c.key, c.kind
+        FROM claim_actor AS ca JOIN claim AS c ON c.id = ca.claim_id""",
+}
+
+
+def rows(connection: Connection, sql: str, **params: Any) -> set[tuple[Any, ...]]:
+    return {tuple(row) for row in connection.execute(text(sql), params)}
+
+
+def assert_derived_tables_are_exact(connection: Connection) -> None:
+    assert rows(connection, "SELECT actor_id, facet, category, n FROM actor_count") == rows(
+        connection, EXACT_COUNTS
+    )
+    assert rows(
+        connection,
+        "SELECT actor_id, neighbour_id, neighbour_is_anonymous, relationship_count, weight"
+        " FROM actor_adjacency",
+    ) == rows(connection, EXACT_ADJACENCY)
+    for table, exact in EXACT_ROWS.items():
+        assert rows(connection, f"SELECT * FROM {table}") == rows(connection, exact)
+
+
+@pytest.fixture
+def hub(session: Session) -> Session:
+    make_source(session)
+    session.execute(text(GENERATE))
+    return session
+
+
+def test_generated_data_has_a_hub(hub: Session) -> None:
+    degree = hub.execute(
+        text("SELECT relationship_count FROM actor_profile WHERE actor_key = 'hub'")
+    ).scalar_one()
+    assert degree == SPOKES + 5
+
+
+def test_counts_are_exact_after_load_copy_update_and_delete(hub: Session) -> None:
+    connection = hub.connection()
+    assert_derived_tables_are_exact(connection)
+
+    # COPY, as a bulk import writes: new participants and claim subjects.
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    ids = dict(
+        connection.execute(
+            text("SELECT key, id FROM actor WHERE key IN ('hub', 'spoke-0007')")
+        ).all()
+    )
+    events = connection.execute(text("SELECT id FROM event ORDER BY key LIMIT 300")).scalars().all()
+    with raw.cursor().copy("COPY event_participant (event_id, actor_id, role) FROM STDIN") as copy:
+        for event_id in events:
+            copy.write_row((event_id, ids["spoke-0007"], "supporter"))
+            copy.write_row((event_id, ids["hub"], "beneficiary"))
+    claims = (
+        connection.execute(
+            text(
+                "SELECT id FROM claim WHERE record_id::int % 3 = 0 EXCEPT"
+                " SELECT claim_id FROM claim_actor WHERE actor_id = :a"
+            ),
+            {"a": ids["spoke-0007"]},
+        )
+        .scalars()
+        .all()
+    )
+    with raw.cursor().copy("COPY claim_actor (claim_id, actor_id) FROM STDIN") as copy:
+        for claim_id in claims:
+            copy.write_row((claim_id, ids["spoke-0007"]))
+    assert_derived_tables_are_exact(connection)
+
+    # Updates of every column the derived tables copy.
+    connection.execute(
+        text(
+            "UPDATE event SET event_type = 'ceasefire', start_date = NULL, start_precision = NULL,"
+            " date_basis = NULL WHERE key LIKE '%3'"
+        )
+    )
+    connection.execute(text("UPDATE event SET key = key || '-renamed' WHERE key LIKE '%4'"))
+    connection.execute(text("UPDATE claim SET kind = 'opinion' WHERE record_id::int % 7 = 0"))
+    connection.execute(
+        text(
+            "UPDATE relationship SET relationship_type = 'sanctions'"
+            " WHERE key LIKE 'hub-to-spoke-00%'"
+        )
+    )
+    connection.execute(
+        text(
+            "UPDATE relationship_evidence SET stance = 'qualifies'"
+            " WHERE claim_id IN (SELECT id FROM claim WHERE record_id::int % 11 = 0)"
+        )
+    )
+    connection.execute(
+        text(
+            "UPDATE actor SET is_anonymous = true, scope_source_id = (SELECT id FROM source)"
+            " WHERE key = 'spoke-0002'"
+        )
+    )
+    assert_derived_tables_are_exact(connection)
+
+    # Deletes, directly and through cascades (a claim takes its evidence and subjects, an
+    # event its participants).
+    connection.execute(text("DELETE FROM event_participant WHERE role = 'target'"))
+    connection.execute(text("DELETE FROM claim WHERE record_id::int % 5 = 0"))
+    connection.execute(text("DELETE FROM event WHERE key LIKE '%1'"))
+    connection.execute(text("DELETE FROM relationship WHERE key LIKE '%-to-spoke-01%'"))
+    assert_derived_tables_are_exact(connection)
+
+    # The rebuild for loads that disabled triggers gives the same tables.
+    before = {
+        table: rows(connection, f"SELECT * FROM {table}")
+        for table in ("actor_count", "actor_event", "actor_claim", "actor_adjacency")
+    }
+    connection.execute(text("SELECT refresh_read_summaries()"))
+    for table, found in before.items():
+        assert rows(connection, f"SELECT * FROM {table}") == found
+
+
+def test_counts_are_exact_after_the_seed(seeded_engine: Engine) -> None:
+    with seeded_engine.connect() as connection:
+        assert rows(connection, "SELECT count(*) FROM actor_count") != {(0,)}
+        assert_derived_tables_are_exact(connection)
+
+
+def every_page(fetch: Callable[..., Page[Any]], limit: int) -> list[KeyedRead]:
+    found: list[KeyedRead] = []
+    after = None
+    while True:
+        page = fetch(after=after, limit=limit)
+        assert len(page.items) <= limit
+        found.extend(page.items)
+        after = page.next_after
+        if after is None:
+            return found
+
+
+def test_pages_return_every_row_once_in_order(hub: Session) -> None:
+    actors = ActorRepository(hub)
+    relationships = every_page(lambda **page: actors.relationships("hub", **page), 97)
+    assert [row.key for row in relationships] == [
+        key
+        for (key,) in hub.execute(
+            text(
+                "SELECT r.key FROM relationship AS r JOIN actor AS a"
+                " ON a.id IN (r.subject_id, r.object_id)"
+                " WHERE a.key = 'hub' ORDER BY r.relationship_type, r.key"
+            )
+        )
+    ]
+    timeline = every_page(lambda **page: actors.timeline("hub", **page), 50)
+    assert [row.key for row in timeline] == list(
+        hub.execute(
+            text(
+                "SELECT e.key FROM event AS e WHERE EXISTS (SELECT FROM event_participant AS p"
+                " JOIN actor AS a ON a.id = p.actor_id WHERE p.event_id = e.id AND a.key = 'hub')"
+                " ORDER BY e.start_date NULLS LAST, e.key"
+            )
+        ).scalars()
+    )
+    assert len(timeline) == EVENTS
+    claims = every_page(lambda **page: actors.claims_about("hub", **page), 333)
+    assert [row.key for row in claims] == sorted(
+        hub.execute(text("SELECT key FROM claim")).scalars()
+    )
+    events = every_page(EventRepository(hub).timeline_page, 64)
+    assert [row.key for row in events] == list(
+        hub.execute(text("SELECT key FROM event ORDER BY start_date NULLS LAST, key")).scalars()
+    )
+
+    profile = actors.profile("hub", first=5)
+    assert profile.relationship_count == SPOKES + 5
+    assert profile.event_count == EVENTS
+    assert [row.key for row in profile.relationships.items] == [r.key for r in relationships[:5]]
+    assert [row.key for row in profile.events.items] == [row.key for row in timeline[:5]]
+    assert profile.events.next_after is not None
+    with pytest.raises(InvalidCursorError):
+        actors.timeline("hub", after="not a cursor")
+    with pytest.raises(RecordNotFoundError):
+        actors.relationships("no-such-actor")
+
+
+def neighbourhood(session: Session, call: str) -> list[tuple[str, int, int | None]]:
+    found = session.execute(text(f"SELECT actor_key, distance, weight FROM {call}"))
+    return [(row.actor_key, row.distance, row.weight) for row in found]
+
+
+def test_the_cap_keeps_the_most_evidenced_neighbours(hub: Session) -> None:
+    capped = neighbourhood(hub, "actor_neighbourhood('hub', 1, max_rows => 101)")
+    best = hub.execute(
+        text(
+            f"SELECT n.key, adj.weight FROM ({EXACT_ADJACENCY}) AS adj (a, b, anonymous, n, weight)"
+            " JOIN actor AS n ON n.id = adj.b"
+            " WHERE adj.a = (SELECT id FROM actor WHERE key = 'hub') AND NOT adj.anonymous"
+            " ORDER BY adj.weight DESC, adj.b LIMIT 100"
+        )
+    ).all()
+    assert capped[0] == ("hub", 0, None)
+    assert sorted(capped[1:]) == sorted((key, 1, weight) for key, weight in best)
+    assert min(weight for _, _, weight in capped[1:]) == 6
+    # The heavily evidenced anonymous claimants come in only when asked for.
+    assert not any(key.startswith("anonymous-") for key, *_ in capped)
+    with_anonymous = neighbourhood(
+        hub, "actor_neighbourhood('hub', 1, include_anonymous => true, max_rows => 6)"
+    )
+    assert [key for key, *_ in with_anonymous] == ["hub"] + [f"anonymous-{i}" for i in range(1, 6)]
+    # Two levels from a spoke: the hub first, then the hub's best neighbours fill the cap.
+    walk = neighbourhood(hub, "actor_neighbourhood('spoke-0500', 2, max_rows => 40)")
+    level_one = {key for key, distance, _ in walk if distance == 1}
+    assert level_one == {"hub", "spoke-0499", "spoke-0501"}
+    level_two = [weight for _, distance, weight in walk if distance == 2]
+    assert len(walk) == 40
+    assert min(level_two) == 6
+    # The filtered walk (types) weighs links the same way.
+    filtered = neighbourhood(
+        hub,
+        "actor_neighbourhood('hub', 1, relationship_types => ARRAY['supports'], max_rows => 11)",
+    )
+    exact = hub.execute(
+        text(
+            "SELECT n.key, count(ev.claim_id) FILTER (WHERE ev.stance = 'supports') AS weight"
+            " FROM relationship AS r JOIN actor AS n ON n.id = r.object_id"
+            " LEFT JOIN relationship_evidence AS ev ON ev.relationship_id = r.id"
+            " WHERE r.subject_id = (SELECT id FROM actor WHERE key = 'hub')"
+            " AND r.relationship_type = 'supports' GROUP BY n.key, n.id"
+            " ORDER BY weight DESC, n.id LIMIT 10"
+        )
+    ).all()
+    assert sorted(filtered[1:]) == sorted((key, 1, weight) for key, weight in exact)
+
+
+def search(session: Session, query: str, candidates: str) -> list[tuple[str, str, float]]:
+    found = session.execute(
+        text(f"SELECT kind, key, rank FROM search_text(:query, 20, {candidates})"),
+        {"query": query},
+    )
+    return [tuple(row) for row in found]  # type: ignore[misc]
+
+
+def test_search_is_exact_for_rare_words_and_bounded_for_common_ones(hub: Session) -> None:
+    # 40 matches, fewer than the candidates: the top 20 is the exact one.
+    rare = search(hub, "zebrafish", "50")
+    assert len(rare) == 20
+    assert rare == search(hub, "zebrafish", "NULL")
+    assert len({rank for *_, rank in rare}) > 1
+    common = search(hub, "military", "50")
+    assert len(common) == 20
+    assert {kind for kind, *_ in common} == {"claim"}
