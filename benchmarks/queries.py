@@ -39,8 +39,8 @@ QUERIES = (
     Query("actor profile", "SELECT * FROM actor_profile WHERE actor_key = %s", 20.0),
     Query("2-hop neighbourhood", "SELECT * FROM actor_neighbourhood(%s, 2)", 20.0),
     Query("full-text search", "SELECT * FROM search_text(%s, 20)", 50.0),
-    # DESIGN.md sets no target for fuzzy lookup; measured because researchers type names.
-    Query("fuzzy actor lookup", "SELECT * FROM find_actor(%s)", None),
+    Query("fuzzy actor lookup", "SELECT * FROM find_actor(%s)", 10.0),
+    Query("actor timeline, first page", "SELECT * FROM actor_timeline(%s, NULL, 50)", 20.0),
 )
 
 
