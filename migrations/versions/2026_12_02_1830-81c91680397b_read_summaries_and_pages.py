@@ -917,7 +917,7 @@ SEARCH_TEXT = """
 -- table (any specific word or name) is ranked exactly; a broad one ("military") is
 -- ranked among the first `candidates` matches of each table, in storage order. NULL
 -- ranks every match.
-CREATE FUNCTION search_text(query text, max_rows int DEFAULT 20, candidates int DEFAULT 2000)
+CREATE FUNCTION search_text(query text, max_rows int DEFAULT 20, candidates int DEFAULT 500)
 RETURNS TABLE (kind text, key text, title text, rank real, snippet text)
     LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
