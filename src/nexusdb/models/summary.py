@@ -44,6 +44,7 @@ class ActorEvent(Base):
             "sort_date",
             "event_key",
             unique=True,
+            postgresql_include=["event_id"],
         ),
     )
 
@@ -61,7 +62,13 @@ class ActorClaim(Base):
 
     __tablename__ = "actor_claim"
     __table_args__ = (
-        Index("ix_actor_claim_actor_id_claim_key", "actor_id", "claim_key", unique=True),
+        Index(
+            "ix_actor_claim_actor_id_claim_key",
+            "actor_id",
+            "claim_key",
+            unique=True,
+            postgresql_include=["claim_id"],
+        ),
     )
 
     claim_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
