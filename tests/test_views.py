@@ -348,7 +348,19 @@ def plan(connection: Connection, sql: str) -> str:
         # Each step of actor_neighbourhood's walk (the walk itself is plpgsql).
         (
             "SELECT * FROM actor_neighbours(ARRAY['6f1c8e1e-3b7a-5c43-9d0e-6e65787573db']::uuid[])",
-            ["ix_relationship_subject_id", "ix_relationship_object_id"],
+            # A btree on each end, or the exclusion constraint's GiST index for the subject.
+            ["Index Cond: (subject_id = ANY", "Index Cond: (object_id = ANY"],
+        ),
+        (
+            "SELECT * FROM actor_relationships('iran')",
+            [
+                "ix_relationship_subject_id_relationship_type_key",
+                "ix_relationship_object_id_relationship_type_key",
+            ],
+        ),
+        (
+            "SELECT * FROM actor_claims('iran')",
+            ["ix_actor_claim_actor_id_claim_key"],
         ),
         (
             "SELECT key FROM event WHERE start_date >= '2024-01-01' ORDER BY start_date, key",
