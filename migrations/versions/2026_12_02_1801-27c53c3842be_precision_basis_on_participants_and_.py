@@ -295,6 +295,8 @@ def upgrade() -> None:
                 FOREIGN KEY (basis) REFERENCES basis (code) DEFERRABLE NOT VALID;
             ALTER TABLE {table} ADD CONSTRAINT {table}_basis_ref_check
                 CHECK (basis <> 'external' OR basis_ref IS NOT NULL) NOT VALID;
+            -- Every row holds the default, so the key is valid at once (no long lock).
+            ALTER TABLE {table} VALIDATE CONSTRAINT {table}_basis_fkey;
             """
         )
     op.add_column(
@@ -305,6 +307,7 @@ def upgrade() -> None:
         """
         ALTER TABLE relationship ADD CONSTRAINT relationship_certainty_fkey
             FOREIGN KEY (certainty) REFERENCES certainty (code) DEFERRABLE NOT VALID;
+        ALTER TABLE relationship VALIDATE CONSTRAINT relationship_certainty_fkey;
         """
     )
     for table, columns in REFERENCE_COLUMNS.items():
