@@ -263,6 +263,7 @@ def test_a_bad_record_changes_nothing_and_names_file_line_id_and_field(
         ({"latitude": "91.5"}, "latitude '91.5' is outside -90..90"),
         ({"fatalities": "many"}, "fatalities 'many' is not a whole number"),
         ({"actor1": ""}, "actor1 is empty"),
+        ({"event_id_cnty": " "}, "event_id_cnty is empty"),
     ],
 )
 def test_each_field_is_checked(

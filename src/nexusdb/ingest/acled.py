@@ -148,6 +148,7 @@ class Acled(Dataset):
         description="Armed Conflict Location & Event Data, publisher of the ACLED dataset.",
     )
     stored_revision_sql = "ARRAY[(c.record_data->>'timestamp')::bigint]"
+    id_field = "event_id_cnty"
     deletion_columns = ("event_id_cnty", "deleted_timestamp")
 
     def release(self) -> Release:
@@ -163,14 +164,9 @@ class Acled(Dataset):
         reader, _, records = csv_records(path, handle, required=COLUMNS)
         return reader, records
 
-    def record_id(self, raw: RawRecord) -> str:
-        return str(raw.values.get("event_id_cnty", "")).strip()
-
     def parse(self, raw: RawRecord, event_types: Mapping[str, str]) -> Record:
         values = raw.values
-        record_id = self.record_id(raw)
-        if not record_id:
-            raise RecordError("event_id_cnty", "is empty")
+        record_id = self.required_id(raw)
         day = parse_event_date(values["event_date"])
         start, end = interval(day, values["time_precision"].strip())
         sub_event = values["sub_event_type"].strip()

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import IO
 
 from nexusdb.ingest.reading import FileReader, RawRecord
-from nexusdb.ingest.records import Record, slug
+from nexusdb.ingest.records import Record, RecordError, slug
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,8 @@ class Dataset(ABC):
     # SQL for the revision of a stored record (aliases: c = claim, s = its source), the
     # counterpart of `Record.revision`: a staged record with a larger one supersedes it.
     stored_revision_sql: str
+    # The field that holds a record's id (`event_id_cnty`, `id`).
+    id_field: str
     # The columns of a deletions file, the record id first (empty: the dataset has none).
     deletion_columns: tuple[str, ...] = ()
 
@@ -60,9 +62,17 @@ class Dataset(ABC):
     def open(self, path: Path, handle: IO[bytes]) -> tuple[FileReader, Iterator[RawRecord]]:
         """The records of the file; refuses a file missing required columns."""
 
-    @abstractmethod
     def record_id(self, raw: RawRecord) -> str:
         """The record's id as the dataset writes it, or '' when it has none."""
+        value = raw.values.get(self.id_field)
+        return str(value).strip() if value is not None else ""
+
+    def required_id(self, raw: RawRecord) -> str:
+        """The record's id; a record without one is refused, naming the field."""
+        record_id = self.record_id(raw)
+        if not record_id:
+            raise RecordError(self.id_field, "is empty")
+        return record_id
 
     @abstractmethod
     def parse(self, raw: RawRecord, event_types: Mapping[str, str]) -> Record:

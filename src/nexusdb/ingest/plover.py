@@ -118,6 +118,7 @@ class Plover(Dataset):
     )
     # PLOVER records carry no revision: a record changes when its data does.
     stored_revision_sql = "ARRAY[]::bigint[]"
+    id_field = "id"
 
     def release(self) -> Release:
         return Release(
@@ -130,15 +131,9 @@ class Plover(Dataset):
     def open(self, path: Path, handle: IO[bytes]) -> tuple[FileReader, Iterator[RawRecord]]:
         return jsonl_records(handle)
 
-    def record_id(self, raw: RawRecord) -> str:
-        value = raw.values.get("id", "")
-        return str(value).strip() if value is not None else ""
-
     def parse(self, raw: RawRecord, event_types: Mapping[str, str]) -> Record:
         values = raw.values
-        record_id = self.record_id(raw)
-        if not record_id:
-            raise RecordError("id", "is empty")
+        record_id = self.required_id(raw)
         code = text_field(values, "event").upper()
         event_type = event_types.get(code)
         if event_type is None:

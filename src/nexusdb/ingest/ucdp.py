@@ -125,6 +125,7 @@ class Ucdp(Dataset):
         description="Department of Peace and Conflict Research, Uppsala University.",
     )
     stored_revision_sql = "string_to_array(substring(s.key from '^ucdp-ged-(.+)$'), '-')::bigint[]"
+    id_field = "id"
 
     def __init__(self, path: Path, version: str | None = None) -> None:
         self.version = release_version(path, version)
@@ -142,14 +143,9 @@ class Ucdp(Dataset):
         reader, _, records = csv_records(path, handle, required=REQUIRED)
         return reader, records
 
-    def record_id(self, raw: RawRecord) -> str:
-        return str(raw.values.get("id", "")).strip()
-
     def parse(self, raw: RawRecord, event_types: Mapping[str, str]) -> Record:
         values = raw.values
-        record_id = self.record_id(raw)
-        if not record_id:
-            raise RecordError("id", "is empty")
+        record_id = self.required_id(raw)
         violence = values["type_of_violence"].strip()
         event_type = event_types.get(violence)
         if event_type is None:
