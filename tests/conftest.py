@@ -13,11 +13,15 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
+from nexusdb.api import create_app
+from nexusdb.config import Settings
 from nexusdb.db import embedded, migrations
 from nexusdb.db.engine import with_database
+from nexusdb.db.roles import create_reader_role
 from nexusdb.seeding.loader import seed
 from tests.support import REPOSITORY, SEEDS, Databases, make_engine, using_database
 
@@ -123,3 +127,19 @@ def seeded_engine(seeded_url: str) -> Iterator[Engine]:
     engine = make_engine(seeded_url)
     yield engine
     engine.dispose()
+
+
+def api_client(url: str) -> TestClient:
+    """The HTTP API over `url`, its reader role granted there; a 500 is a response, as a
+    client sees it, not an exception in the test."""
+    engine = make_engine(url)
+    create_reader_role(engine)
+    engine.dispose()
+    return TestClient(create_app(url, Settings()), raise_server_exceptions=False)
+
+
+@pytest.fixture(scope="session")
+def seeded_api(seeded_url: str) -> Iterator[TestClient]:
+    """The API over the shared seeded database (read it, do not change it)."""
+    with api_client(seeded_url) as client:
+        yield client

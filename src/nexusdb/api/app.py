@@ -1,0 +1,44 @@
+"""The FastAPI application: routers, problem responses, ETags, and the database it serves."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+import nexusdb
+from nexusdb.api import problems
+from nexusdb.api.caching import ETagMiddleware
+from nexusdb.api.database import ApiDatabase
+from nexusdb.api.routes import health, sources
+from nexusdb.config import Settings, get_settings
+
+DESCRIPTION = """\
+Actors, events, claims, sources and relationships of the nexusdb knowledge base, each fact
+traced to the exact words of a source (or to a dataset record). Lists are keyset pages
+(`limit`, `cursor`, `Link: rel="next"`); every error is an RFC 9457 problem; every GET
+carries a strong ETag. See docs/api.md.
+"""
+
+
+def create_app(url: str, settings: Settings | None = None) -> FastAPI:
+    """The API over the database at `url` (nexusdb's `database_url()` in `nexusdb serve`)."""
+    settings = settings or get_settings()
+    database = ApiDatabase.connect(url, settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        database.dispose()
+
+    app = FastAPI(
+        title="nexusdb",
+        version=nexusdb.__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.database = database
+    problems.install(app)
+    app.add_middleware(ETagMiddleware)
+    for module in (health, sources):
+        app.include_router(module.router)
+    return app

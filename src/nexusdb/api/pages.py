@@ -1,0 +1,71 @@
+"""Keyset pages over HTTP: `limit`, an opaque `cursor`, and the next page's link.
+
+A cursor wraps the repository's `after` value (the last key, or a page function's
+cursor) so that clients treat it as a token and never build one; the repositories check
+what it holds. No OFFSET anywhere: a page starts after the last row seen, so walking
+all pages returns every row once even while rows are added.
+"""
+
+import base64
+import binascii
+from collections.abc import Callable
+from typing import Annotated, Generic, TypeVar
+
+from fastapi import Query, Request, Response
+from pydantic import BaseModel
+
+from nexusdb.repositories import InvalidCursorError
+from nexusdb.schemas.read import KeyedRead, Page
+
+Item = TypeVar("Item")
+Read = TypeVar("Read", bound=KeyedRead)
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+
+Limit = Annotated[
+    int, Query(ge=1, le=MAX_LIMIT, description=f"Rows per page (at most {MAX_LIMIT}).")
+]
+Cursor = Annotated[
+    str | None,
+    Query(
+        max_length=400,
+        description="The `next` token of the previous page; leave out for the first page.",
+    ),
+]
+
+
+class PageOut(BaseModel, Generic[Item]):
+    """One page of a listing, and the token of the next one (null on the last page)."""
+
+    items: list[Item]
+    next: str | None
+
+
+def encode_cursor(after: str) -> str:
+    return base64.urlsafe_b64encode(after.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> str | None:
+    """The repository's `after` value inside a token, or an error naming the token."""
+    if cursor is None:
+        return None
+    try:
+        after = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise InvalidCursorError(f"not a cursor of this listing: {cursor!r}") from None
+    if not after or "\x00" in after:
+        raise InvalidCursorError(f"not a cursor of this listing: {cursor!r}")
+    return after
+
+
+def page_out(
+    page: Page[Read], shape: Callable[[Read], Item], request: Request, response: Response
+) -> PageOut[Item]:
+    """The page as the API returns it, each row shaped by `shape`, with
+    `Link: <...>; rel="next"` when there is more."""
+    token = encode_cursor(page.next_after) if page.next_after is not None else None
+    if token is not None:
+        next_url = request.url.include_query_params(cursor=token)
+        response.headers["Link"] = f'<{next_url}>; rel="next"'
+    return PageOut[Item](items=[shape(item) for item in page.items], next=token)

@@ -1,0 +1,145 @@
+"""Every 4xx and 5xx as an RFC 9457 problem (`application/problem+json`).
+
+`type` is one of the URNs below, documented in docs/api.md, so a client can branch on it
+without parsing `detail`; `instance` is the path that failed.
+"""
+
+from http import HTTPStatus
+from typing import Any
+
+import psycopg
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy.exc import DBAPIError
+from starlette.exceptions import HTTPException
+
+from nexusdb.errors import NexusError, first_line
+from nexusdb.repositories import InvalidCursorError, RecordNotFoundError
+
+MEDIA_TYPE = "application/problem+json"
+
+
+class Problem(BaseModel):
+    """The body of every error response."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+
+
+def problem_type(name: str) -> str:
+    return f"urn:nexusdb:problem:{name}"
+
+
+def problem(
+    request: Request,
+    status: int,
+    name: str,
+    detail: str,
+    *,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body = Problem(
+        type=problem_type(name),
+        title=HTTPStatus(status).phrase,
+        status=status,
+        detail=detail,
+        instance=request.url.path,
+    )
+    return JSONResponse(
+        body.model_dump(), status_code=status, media_type=MEDIA_TYPE, headers=headers
+    )
+
+
+def _parameter(location: tuple[Any, ...]) -> str:
+    """`("query", "limit")` as "query parameter 'limit'"; a body field by its path."""
+    where, *path = location or ("request",)
+    name = ".".join(str(part) for part in path)
+    if where == "body":
+        return f"body field '{name}'" if name else "body"
+    return f"{where} parameter '{name}'" if name else str(where)
+
+
+def _validation(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    details = "; ".join(
+        f"{_parameter(tuple(item['loc']))}: {item['msg']}" for item in error.errors()
+    )
+    return problem(request, 422, "invalid-parameter", details)
+
+
+def _http(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, HTTPException)
+    names = {404: "not-found", 405: "method-not-allowed", 401: "unauthorized", 403: "forbidden"}
+    detail = error.detail if isinstance(error.detail, str) else HTTPStatus(error.status_code).phrase
+    return problem(
+        request,
+        error.status_code,
+        names.get(error.status_code, "http-error"),
+        detail,
+        headers=dict(error.headers or {}),
+    )
+
+
+def _not_found(request: Request, error: Exception) -> JSONResponse:
+    return problem(request, 404, "not-found", str(error))
+
+
+def _bad_cursor(request: Request, error: Exception) -> JSONResponse:
+    return problem(request, 400, "invalid-cursor", str(error))
+
+
+def _refused(request: Request, error: Exception) -> JSONResponse:
+    return problem(request, 422, "refused", str(error))
+
+
+def _database(request: Request, error: Exception) -> JSONResponse:
+    """A query past the statement timeout, or a server that went away, is a 503 to retry."""
+    original = error.orig if isinstance(error, DBAPIError) else error
+    if isinstance(original, psycopg.errors.QueryCanceled):
+        return problem(
+            request,
+            503,
+            "timeout",
+            "the query ran longer than the statement timeout; narrow it or retry later",
+            headers={"Retry-After": "5"},
+        )
+    if isinstance(original, psycopg.OperationalError) and original.sqlstate is None:
+        return problem(
+            request,
+            503,
+            "unavailable",
+            f"the database cannot be reached: {first_line(original)}",
+            headers={"Retry-After": "5"},
+        )
+    return _unexpected(request, error)
+
+
+def _unexpected(request: Request, error: Exception) -> JSONResponse:
+    return problem(request, 500, "internal", "the server failed; the error is in its log")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(HTTPException, _http)
+    app.add_exception_handler(RecordNotFoundError, _not_found)
+    app.add_exception_handler(InvalidCursorError, _bad_cursor)
+    app.add_exception_handler(NexusError, _refused)
+    app.add_exception_handler(DBAPIError, _database)
+    app.add_exception_handler(psycopg.Error, _database)
+    app.add_exception_handler(Exception, _unexpected)
+
+
+# What routes declare for their documented error responses.
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {
+        "model": Problem,
+        "content": {MEDIA_TYPE: {}},
+        "description": HTTPStatus(status).phrase,
+    }
+    for status in (400, 404, 422, 503)
+}

@@ -1,0 +1,1 @@
+"""One router per aggregate; each route calls a repository and shapes its answer."""

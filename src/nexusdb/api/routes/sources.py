@@ -1,0 +1,38 @@
+"""`GET /sources`, `GET /sources/{key}`."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request, Response
+
+from nexusdb.api.dependencies import ReadSession
+from nexusdb.api.pages import DEFAULT_LIMIT, Cursor, Limit, PageOut, decode_cursor, page_out
+from nexusdb.api.problems import PROBLEM_RESPONSES
+from nexusdb.repositories import SourceRepository
+from nexusdb.schemas.api import SourceOut
+
+router = APIRouter(prefix="/sources", tags=["sources"], responses=PROBLEM_RESPONSES)
+
+SourceKey = Annotated[str, Path(max_length=200, description="The source's key.")]
+
+
+@router.get("")
+def list_sources(
+    session: ReadSession,
+    request: Request,
+    response: Response,
+    kind: Annotated[str | None, Query(max_length=100, description="Source kind.")] = None,
+    author: Annotated[str | None, Query(max_length=200, description="An author's key.")] = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> PageOut[SourceOut]:
+    """Sources in key order."""
+    page = SourceRepository(session).find(
+        kind=kind, author=author, after=decode_cursor(cursor), limit=limit
+    )
+    return page_out(page, SourceOut.of, request, response)
+
+
+@router.get("/{key}")
+def get_source(session: ReadSession, key: SourceKey) -> SourceOut:
+    """One source: its kind, publisher, authors, publication date and reliability."""
+    return SourceOut.of(SourceRepository(session).get(key))
