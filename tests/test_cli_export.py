@@ -2,7 +2,9 @@
 the text that may not be redistributed."""
 
 import csv
+import hashlib
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -12,6 +14,7 @@ import pytest
 
 from nexusdb.db.stats import row_counts
 from tests.cli_support import invoke, scalar
+from tests.support import SEEDS
 
 
 @pytest.mark.parametrize(("fmt", "read"), [("graphml", nx.read_graphml), ("gexf", nx.read_gexf)])
@@ -137,3 +140,42 @@ def test_missing_directory_is_one_line(seeded: str, tmp_path: Path) -> None:
     result = invoke("export", "-f", "gexf", "-o", str(tmp_path / "no" / "x.gexf"))
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: cannot write")
+
+
+def _eight_word_sequences(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", text.lower())
+    return {tuple(words[i : i + 8]) for i in range(len(words) - 7)}
+
+
+def test_withheld_quotes_keep_span_length_and_hash_but_no_words(
+    seeded: str, tmp_path: Path
+) -> None:
+    """The article may not be redistributed: its quotes leave, and what a holder of the
+    text needs to check each claim stays."""
+    shared, withheld = tmp_path / "shared.jsonl", tmp_path / "withheld.jsonl"
+    assert invoke("export", "--format", "jsonl", "--out", str(shared)).exit_code == 0
+    result = invoke("export", "--format", "jsonl", "--out", str(withheld), "--withhold-quotes")
+    assert result.exit_code == 0
+    claims = [
+        line["row"]
+        for line in map(json.loads, withheld.read_text(encoding="utf-8").splitlines())
+        if line["table"] == "claim"
+    ]
+    quoted = [claim for claim in claims if claim["span_start"] is not None]
+    assert len(quoted) == scalar(seeded, "SELECT count(*) FROM claim WHERE quote IS NOT NULL")
+    article = (SEEDS / "000_5e7efc4d26c7660b.txt").read_text(encoding="utf-8")
+    for claim in quoted:
+        assert claim["quote"] is None
+        quote = scalar(seeded, f"SELECT quote FROM claim WHERE key = '{claim['key']}'")
+        assert claim["quote_length"] == len(quote) == claim["span_end"] - claim["span_start"]
+        assert claim["quote_sha256"] == hashlib.sha256(quote.encode()).hexdigest()
+        assert quote in article
+    sequences = _eight_word_sequences(article)
+
+    def shared_share(path: Path) -> float:
+        found = _eight_word_sequences(path.read_text(encoding="utf-8"))
+        return len(sequences & found) / len(sequences)
+
+    # The quotes alone carry half the article; what stays is the curators' paraphrases.
+    assert shared_share(shared) > 0.5
+    assert shared_share(withheld) < 0.1

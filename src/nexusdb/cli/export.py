@@ -52,11 +52,19 @@ def export(
     depth: Annotated[
         int, typer.Option("--depth", "-d", min=1, max=6, help="Hops around --actor.")
     ] = 2,
+    withhold_quotes: Annotated[
+        bool,
+        typer.Option(
+            "--withhold-quotes",
+            help="For sources that may not be redistributed, leave out claims' quotes too,"
+            " keeping each one's span, length and SHA-256 (jsonl, csv).",
+        ),
+    ] = False,
 ) -> None:
     """Export every table (jsonl, csv) or the actor graph (graphml, gexf, for Gephi).
 
     With --actor, only that actor's neighbourhood. Text of sources that may not be
-    redistributed is left out.
+    redistributed is left out; with --withhold-quotes, their quotes as well.
 
     Example: nexusdb export --format graphml --out nexus.graphml --actor iran --depth 2
     """
@@ -69,7 +77,7 @@ def export(
             total = len(tables.table_names(conn, subgraph=actor_keys is not None))
         write = tables.write_jsonl if export_format is ExportFormat.jsonl else tables.write_csv
         with progress(f"exporting {export_format}", total=total) as step:
-            write(url, out, on_table=step, actor_keys=actor_keys)
+            write(url, out, on_table=step, actor_keys=actor_keys, withhold_quotes=withhold_quotes)
         info(f"exported {total} tables to {out}")
         return
     with progress(f"exporting {export_format}") as step:

@@ -25,6 +25,24 @@ WITHHELD = {
     ),
 }
 
+# With `withhold_quotes`, a claim's quote from such a source goes too, and every quoted
+# claim carries the quote's length and SHA-256 (of its UTF-8 bytes) beside its span: a
+# holder of the licensed text can check each claim against its own copy, a reader of the
+# export cannot rebuild the text from the quotes.
+WITHHELD_QUOTES = {
+    **WITHHELD,
+    ("claim", "quote"): sql.SQL(
+        "CASE WHEN (SELECT may_redistribute FROM source WHERE source.id = t.source_id)"
+        " THEN t.quote END"
+    ),
+}
+QUOTE_CHECKS = {
+    "claim": sql.SQL(
+        "char_length(t.quote) AS quote_length,"
+        " encode(sha256(convert_to(t.quote, 'UTF8')), 'hex') AS quote_sha256"
+    ),
+}
+
 # A subgraph export holds the graph itself: the actors around one actor, and the
 # relationships among them.
 SUBGRAPH_FILTERS = {
@@ -65,17 +83,22 @@ def table_names(conn: psycopg.Connection, *, subgraph: bool = False) -> list[str
     return sorted(names, key=lambda name: (order.get(name, len(order)), name))
 
 
-def _select(conn: psycopg.Connection, table: str, *, subgraph: bool) -> sql.Composed:
+def _select(
+    conn: psycopg.Connection, table: str, *, subgraph: bool, withhold_quotes: bool
+) -> sql.Composed:
     """SELECT every column of `table` in primary-key order, with withheld text as NULL;
     for a subgraph, only the rows inside it (the query then takes `actor_keys`)."""
     columns = [name for (name,) in conn.execute(COLUMNS, [table])]
     key = [name for (name,) in conn.execute(PRIMARY_KEY, [table])] or columns
-    fields = [
-        sql.SQL("{} AS {}").format(WITHHELD[(table, column)], sql.Identifier(column))
-        if (table, column) in WITHHELD
+    withheld = WITHHELD_QUOTES if withhold_quotes else WITHHELD
+    fields: list[sql.Composable] = [
+        sql.SQL("{} AS {}").format(withheld[(table, column)], sql.Identifier(column))
+        if (table, column) in withheld
         else sql.SQL("t.{}").format(sql.Identifier(column))
         for column in columns
     ]
+    if withhold_quotes and table in QUOTE_CHECKS:
+        fields.append(QUOTE_CHECKS[table])
     return sql.SQL("SELECT {fields} FROM {table} t WHERE {rows} ORDER BY {key}").format(
         fields=sql.SQL(", ").join(fields),
         table=sql.Identifier(table),
@@ -96,7 +119,12 @@ OnTable = Callable[[str], None]
 
 
 def write_jsonl(
-    url: str, path: Path, *, on_table: OnTable, actor_keys: list[str] | None = None
+    url: str,
+    path: Path,
+    *,
+    on_table: OnTable,
+    actor_keys: list[str] | None = None,
+    withhold_quotes: bool = False,
 ) -> None:
     """One line per row, `{"table": NAME, "row": {COLUMN: VALUE, ...}}`, for every table
     (or, given `actor_keys`, for those actors and the relationships among them)."""
@@ -104,7 +132,7 @@ def write_jsonl(
     with snapshot(url) as conn, path.open("w", encoding="utf-8") as out:
         for table in table_names(conn, subgraph=subgraph):
             rows = sql.SQL("SELECT to_jsonb(r)::text FROM ({}) r").format(
-                _select(conn, table, subgraph=subgraph)
+                _select(conn, table, subgraph=subgraph, withhold_quotes=withhold_quotes)
             )
             prefix = f'{{"table": "{table}", "row": '
             with conn.cursor(name=f"export_{table}") as cursor:
@@ -115,7 +143,12 @@ def write_jsonl(
 
 
 def write_csv(
-    url: str, directory: Path, *, on_table: OnTable, actor_keys: list[str] | None = None
+    url: str,
+    directory: Path,
+    *,
+    on_table: OnTable,
+    actor_keys: list[str] | None = None,
+    withhold_quotes: bool = False,
 ) -> None:
     """One `TABLE.csv` per table in `directory`, as PostgreSQL's `COPY ... CSV HEADER` writes
     (or, given `actor_keys`, `actor.csv` and `relationship.csv` for that subgraph)."""
@@ -124,7 +157,7 @@ def write_csv(
     with snapshot(url) as conn:
         for table in table_names(conn, subgraph=subgraph):
             copy = sql.SQL("COPY ({}) TO STDOUT WITH (FORMAT csv, HEADER)").format(
-                _select(conn, table, subgraph=subgraph)
+                _select(conn, table, subgraph=subgraph, withhold_quotes=withhold_quotes)
             )
             with (
                 (directory / f"{table}.csv").open("wb") as out,
