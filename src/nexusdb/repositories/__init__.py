@@ -9,6 +9,7 @@ from nexusdb.repositories.claims import ClaimRepository, InvalidClaimError
 from nexusdb.repositories.events import EventRepository
 from nexusdb.repositories.relationships import RelationshipRepository
 from nexusdb.repositories.sources import SourceRepository
+from nexusdb.repositories.tokens import TokenError, TokenRead, TokenRepository
 
 __all__ = [
     "ActorMatch",
@@ -22,4 +23,7 @@ __all__ = [
     "RelationshipRepository",
     "Repository",
     "SourceRepository",
+    "TokenError",
+    "TokenRead",
+    "TokenRepository",
 ]
