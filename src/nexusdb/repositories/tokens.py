@@ -1,4 +1,5 @@
-"""API tokens: created with their text shown once, listed, revoked, and looked up by hash.
+"""API tokens: created with their text shown once, listed, revoked, and looked up by hash;
+and the responses kept for Idempotency-Key retries.
 
 The database keeps only a token's sha256 (see `models.token.ApiToken` for why a plain
 hash suffices for random tokens).
@@ -7,14 +8,16 @@ hash suffices for random tokens).
 import hashlib
 import re
 import secrets
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from nexusdb.errors import NexusError
-from nexusdb.models.token import SCOPES, ApiToken
+from nexusdb.models.token import SCOPES, ApiToken, IdempotentRequest
 from nexusdb.repositories.base import RecordNotFoundError
 
 # Tokens start with this, so a secret scanner or a log reader can tell what leaked.
@@ -88,3 +91,39 @@ class TokenRepository:
         return self.session.scalar(
             select(ApiToken).where(ApiToken.token_sha256 == token_hash(text))
         )
+
+
+class StoredResponses:
+    """The first response to each Idempotency-Key, per token. Never commits."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def claim_key(self, token_id: uuid.UUID, key: str) -> IdempotentRequest | None:
+        """Wait until no other request with this key is in flight (a transaction-scoped
+        advisory lock), then the response stored for it, if any."""
+        lock = func.hashtextextended(func.concat(str(token_id), "/", key), 0)
+        self.session.execute(select(func.pg_advisory_xact_lock(lock)))
+        return self.session.get(IdempotentRequest, (token_id, key))
+
+    def store(
+        self,
+        token_id: uuid.UUID,
+        key: str,
+        *,
+        fingerprint: str,
+        status: int,
+        location: str | None,
+        body: dict[str, Any],
+    ) -> None:
+        self.session.add(
+            IdempotentRequest(
+                token_id=token_id,
+                key=key,
+                fingerprint=fingerprint,
+                status=status,
+                location=location,
+                body=body,
+            )
+        )
+        self.session.flush()
