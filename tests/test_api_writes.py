@@ -526,7 +526,7 @@ def test_an_idempotency_key_replays_the_first_response(world: World) -> None:
     assert first.status_code == 201
     before = snapshot(world.engine)
     again = post(world, "/claims", body, **{"Idempotency-Key": key})
-    assert (again.status_code, again.json()) == (201, first.json())
+    assert (again.status_code, again.content) == (201, first.content)
     assert again.headers["idempotent-replayed"] == "true"
     assert again.headers["location"] == first.headers["location"]
     assert snapshot(world.engine) == before

@@ -6,7 +6,6 @@ export` leaves them out (PRIVATE_TABLES).
 
 import uuid
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import CheckConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -60,7 +59,8 @@ class IdempotentRequest(Base):
     fingerprint: Mapped[str]
     status: Mapped[int]
     location: Mapped[str | None]
-    body: Mapped[dict[str, Any]]
+    # The JSON as first sent, byte for byte (jsonb would reorder its keys).
+    body: Mapped[str]
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
     token: Mapped[ApiToken] = relationship(back_populates="requests", lazy="raise")

@@ -11,7 +11,6 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -114,7 +113,7 @@ class StoredResponses:
         fingerprint: str,
         status: int,
         location: str | None,
-        body: dict[str, Any],
+        body: str,
     ) -> None:
         self.session.add(
             IdempotentRequest(

@@ -13,8 +13,7 @@ import hashlib
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Header, Path, Request, Response
 from pydantic import BaseModel
 
 from nexusdb.api.auth import Caller, WriteCaller
@@ -33,6 +32,8 @@ from nexusdb.writing import (
 )
 
 router = APIRouter(tags=["writes"], responses=WRITE_PROBLEM_RESPONSES)
+
+JSON = "application/json"
 
 IdempotencyKey = Annotated[
     str | None,
@@ -62,7 +63,7 @@ def _answer(
     body: BaseModel,
     idempotency_key: str | None,
     write: Callable[[], Written],
-) -> JSONResponse:
+) -> Response:
     """Write once, commit, answer; or answer again what a key's first request got."""
     responses = StoredResponses(session)
     fingerprint = _fingerprint(request, body)
@@ -78,7 +79,9 @@ def _answer(
             headers = {"Idempotent-Replayed": "true"}
             if stored.location:
                 headers["Location"] = stored.location
-            return JSONResponse(stored.body, status_code=stored.status, headers=headers)
+            return Response(
+                stored.body, status_code=stored.status, headers=headers, media_type=JSON
+            )
     written = write()
     location = f"/{written.kind}s/{written.key}"
     out = WriteOut(
@@ -90,6 +93,7 @@ def _answer(
         rows=written.rows,
     )
     status = 201 if written.created else 200
+    body_text = out.model_dump_json()
     if idempotency_key is not None:
         responses.store(
             caller.token_id,
@@ -97,10 +101,10 @@ def _answer(
             fingerprint=fingerprint,
             status=status,
             location=location,
-            body=out.model_dump(),
+            body=body_text,
         )
     session.commit()
-    return JSONResponse(out.model_dump(), status_code=status, headers={"Location": location})
+    return Response(body_text, status_code=status, headers={"Location": location}, media_type=JSON)
 
 
 def _same_key(path_key: str, body_key: str) -> None:
@@ -118,7 +122,7 @@ def post_source(
     request: Request,
     body: SourceIn,
     idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
+) -> Response:
     """A source with its text, segmented into paragraphs as the seeder segments its files."""
     return _answer(
         session,
@@ -133,7 +137,7 @@ def post_source(
 @router.put("/sources/{key}", status_code=201, responses={200: WRITTEN, 201: WRITTEN})
 def put_source(
     session: WriteSession, caller: WriteCaller, request: Request, key: Key, body: SourceIn
-) -> JSONResponse:
+) -> Response:
     """The source under a key of the client's choosing: a retry finds it there."""
     _same_key(key, body.key)
     return _answer(
@@ -164,7 +168,7 @@ def post_claim(
     request: Request,
     body: ClaimIn,
     idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
+) -> Response:
     """A claim, grounded by a quote found in its source (a 422 shows the nearest passage and
     where it differs) or by a dataset record."""
     return _answer(
@@ -175,7 +179,7 @@ def post_claim(
 @router.put("/claims/{key}", status_code=201, responses={200: WRITTEN, 201: WRITTEN})
 def put_claim(
     session: WriteSession, caller: WriteCaller, request: Request, key: Key, body: ClaimIn
-) -> JSONResponse:
+) -> Response:
     """The claim under a key of the client's choosing: a retry finds it there."""
     _same_key(key, body.key)
     return _answer(session, caller, request, body, None, lambda: _claim(session, body, put=True))
@@ -188,7 +192,7 @@ def post_event(
     request: Request,
     body: EventIn,
     idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
+) -> Response:
     """An event resting on the claims named in `evidence` (at least one)."""
     return _answer(
         session, caller, request, body, idempotency_key, lambda: write_event(session, body)
@@ -198,7 +202,7 @@ def post_event(
 @router.put("/events/{key}", status_code=201, responses={200: WRITTEN, 201: WRITTEN})
 def put_event(
     session: WriteSession, caller: WriteCaller, request: Request, key: Key, body: EventIn
-) -> JSONResponse:
+) -> Response:
     """The event under a key of the client's choosing: a retry finds it there."""
     _same_key(key, body.key)
     return _answer(
@@ -213,7 +217,7 @@ def post_relationship(
     request: Request,
     body: RelationshipIn,
     idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
+) -> Response:
     """A relationship resting on the claims named in `evidence`, no surer than the
     strongest of them that supports it."""
     return _answer(
@@ -224,7 +228,7 @@ def post_relationship(
 @router.put("/relationships/{key}", status_code=201, responses={200: WRITTEN, 201: WRITTEN})
 def put_relationship(
     session: WriteSession, caller: WriteCaller, request: Request, key: Key, body: RelationshipIn
-) -> JSONResponse:
+) -> Response:
     """The relationship under a key of the client's choosing: a retry finds it there."""
     _same_key(key, body.key)
     return _answer(
