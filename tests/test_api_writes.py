@@ -545,6 +545,23 @@ def test_a_refused_request_stores_no_response_for_its_key(world: World) -> None:
     assert fixed.status_code == 201, fixed.text
 
 
+def test_an_idempotency_key_is_kept_for_a_day(world: World) -> None:
+    key = str(uuid.uuid4())
+    body = claim_body(new_key("day-old"))
+    assert post(world, "/claims", body, **{"Idempotency-Key": key}).status_code == 201
+    with world.engine.begin() as connection:
+        connection.execute(
+            text(
+                "UPDATE api_idempotency SET created_at = now() - interval '25 hours'"
+                " WHERE key = :key"
+            ),
+            {"key": key},
+        )
+    later = post(world, "/claims", body | {"key": new_key("next-day")}, **{"Idempotency-Key": key})
+    assert later.status_code == 201
+    assert scalar(world.engine, "SELECT count(*) FROM api_idempotency WHERE key = :k", k=key) == 1
+
+
 # -- the seed leaves API rows alone --------------------------------------------------------
 
 

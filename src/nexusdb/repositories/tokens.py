@@ -10,9 +10,9 @@ import re
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 
 from nexusdb.errors import NexusError
@@ -92,6 +92,11 @@ class TokenRepository:
         )
 
 
+# How long a response is kept for its Idempotency-Key: a day, as Stripe keeps them;
+# retries come within minutes, and a key older than this is a new request.
+KEPT_FOR = timedelta(hours=24)
+
+
 class StoredResponses:
     """The first response to each Idempotency-Key, per token. Never commits."""
 
@@ -100,9 +105,16 @@ class StoredResponses:
 
     def claim_key(self, token_id: uuid.UUID, key: str) -> IdempotentRequest | None:
         """Wait until no other request with this key is in flight (a transaction-scoped
-        advisory lock), then the response stored for it, if any."""
+        advisory lock), then the response stored for it, if any; the token's responses
+        older than KEPT_FOR are forgotten first, so the table stays small."""
         lock = func.hashtextextended(func.concat(str(token_id), "/", key), 0)
         self.session.execute(select(func.pg_advisory_xact_lock(lock)))
+        self.session.execute(
+            delete(IdempotentRequest).where(
+                IdempotentRequest.token_id == token_id,
+                IdempotentRequest.created_at < func.now() - KEPT_FOR,
+            )
+        )
         return self.session.get(IdempotentRequest, (token_id, key))
 
     def store(
