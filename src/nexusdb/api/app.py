@@ -38,13 +38,13 @@ def create_app(url: str, settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.database = database
-    app.state.settings = settings
     problems.install(app)
     app.add_middleware(ETagMiddleware)
     # /health stays open for probes; the data routes need a token when reads do.
     app.include_router(health.router)
+    reads = [Depends(require_read)] if settings.api_read_token_required else []
     for module in (sources,):
-        app.include_router(module.router, dependencies=[Depends(require_read)])
+        app.include_router(module.router, dependencies=reads)
     # Every write route asks for a write token itself (auth.WriteCaller).
     app.include_router(writes.router)
     return app

@@ -17,7 +17,6 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from nexusdb.api.dependencies import api_database
-from nexusdb.config import Settings
 from nexusdb.repositories import TokenRepository
 
 bearer = HTTPBearer(
@@ -70,11 +69,9 @@ def require_write(request: Request, credentials: Credentials) -> Caller:
     return caller
 
 
-def require_read(request: Request, credentials: Credentials) -> Caller | None:
-    """Any good token when reads need one; nothing (and no lookup) when they are open."""
-    settings: Settings = request.app.state.settings
-    if not settings.api_read_token_required:
-        return None
+def require_read(request: Request, credentials: Credentials) -> Caller:
+    """Any good token: what reads ask for when NEXUSDB_API_READ_TOKEN_REQUIRED is set
+    (`create_app` adds it to the read routes only then, so the OpenAPI says which)."""
     return _caller(request, credentials)
 
 
