@@ -3,14 +3,20 @@ without it, revoked by name; and no reader or export ever sees the token tables.
 
 import hashlib
 import json
+import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from nexusdb.models import PRIVATE_TABLES
-from nexusdb.repositories import RecordNotFoundError, TokenError, TokenRepository
+from nexusdb.models import PRIVATE_TABLES, ApiToken
+from nexusdb.repositories import (
+    RecordNotFoundError,
+    StoredResponses,
+    TokenError,
+    TokenRepository,
+)
 from tests.cli_support import error_line, invoke, scalar
 from tests.support import make_engine, snapshot
 
@@ -130,3 +136,34 @@ def test_export_leaves_the_token_tables_out(fresh: str, tmp_path: Path) -> None:
     written = {path.stem for path in folder.iterdir()}
     assert "claim" in written
     assert not written & set(PRIVATE_TABLES)
+
+
+def test_a_second_request_with_a_key_waits_for_the_first(fresh: str) -> None:
+    """Two requests with one Idempotency-Key at once: the second waits on the key's lock
+    until the first commits, then finds its answer instead of writing again."""
+    engine = make_engine(fresh)
+    with Session(engine) as session, session.begin():
+        token = TokenRepository(session).create("racer", "write")[0]
+        token_id = session.scalar(select(ApiToken.id).where(ApiToken.name == token.name))
+    assert token_id is not None
+    first = Session(engine)
+    assert StoredResponses(first).claim_key(token_id, "k") is None
+    found: list[object] = []
+
+    def second() -> None:
+        with Session(engine) as session:
+            stored = StoredResponses(session).claim_key(token_id, "k")
+            found.append(stored.body if stored else None)
+
+    waiting = threading.Thread(target=second)
+    waiting.start()
+    waiting.join(timeout=1)
+    assert waiting.is_alive()  # blocked on the first request's lock
+    StoredResponses(first).store(
+        token_id, "k", fingerprint="0" * 64, status=201, location="/claims/x", body="{}"
+    )
+    first.commit()
+    first.close()
+    waiting.join(timeout=10)
+    assert found == ["{}"]
+    engine.dispose()
