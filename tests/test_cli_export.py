@@ -13,6 +13,7 @@ import psycopg
 import pytest
 
 from nexusdb.db.stats import row_counts
+from nexusdb.models import PRIVATE_TABLES
 from tests.cli_support import invoke, scalar
 from tests.support import SEEDS
 
@@ -89,7 +90,7 @@ def test_csv_writes_one_file_per_table(seeded: str, tmp_path: Path) -> None:
     result = invoke("export", "--format", "csv", "--out", str(out))
     assert result.exit_code == 0
     counts = row_counts(seeded)
-    assert {path.stem for path in out.glob("*.csv")} == set(counts)
+    assert {path.stem for path in out.glob("*.csv")} == set(counts) - set(PRIVATE_TABLES)
     with (out / "actor.csv").open(encoding="utf-8", newline="") as actors:
         assert len(list(csv.DictReader(actors))) == counts["actor"]
     with (out / "source_segment.csv").open(encoding="utf-8", newline="") as segments:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from nexusdb.db.engine import sqlalchemy_url
 from nexusdb.db.roles import READER_ROLE, create_reader_role
+from nexusdb.models import PRIVATE_TABLES
 from tests.factories import World, make_relationship, make_world
 
 
@@ -383,6 +384,7 @@ def reader_engine(fresh_url: str) -> Iterator[Any]:
 
 
 def test_the_reader_reads_everything_and_writes_nothing(reader_engine: Any) -> None:
+    """Everything but the HTTP API's tokens and stored responses, which it cannot read."""
     with reader_engine.connect() as connection:
         relations = connection.scalars(
             text(
@@ -392,6 +394,13 @@ def test_the_reader_reads_everything_and_writes_nothing(reader_engine: Any) -> N
         ).all()
         connection.execute(text(f"SET ROLE {READER_ROLE}"))
         for relation in relations:
+            if relation in PRIVATE_TABLES:
+                with (
+                    pytest.raises(ProgrammingError, match="permission denied"),
+                    connection.begin_nested(),
+                ):
+                    connection.execute(text(f'SELECT * FROM "{relation}" LIMIT 1'))
+                continue
             connection.execute(text(f'SELECT * FROM "{relation}" LIMIT 1'))
         for call in (
             "actor_neighbourhood('iran')",
@@ -411,3 +420,4 @@ def test_the_reader_reads_everything_and_writes_nothing(reader_engine: Any) -> N
             ):
                 connection.execute(text(statement))
     assert {"claim_overview", "actor_profile", "unsupported_fact"} <= set(relations)
+    assert set(PRIVATE_TABLES) <= set(relations)

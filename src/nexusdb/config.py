@@ -23,6 +23,10 @@ class Settings(BaseSettings):
     statement_timeout_ms: int = Field(
         default=30_000, validation_alias="NEXUSDB_STATEMENT_TIMEOUT_MS"
     )
+    # Whether the HTTP API's reads need a bearer token too (writes always need one).
+    api_read_token_required: bool = Field(
+        default=False, validation_alias="NEXUSDB_API_READ_TOKEN_REQUIRED"
+    )
     # The role `nexusdb sql` logs in as; another name gives one database a reader of its own.
     reader_role: str = Field(
         default="nexus_reader",

@@ -11,7 +11,19 @@ class DatabaseUnavailableError(NexusError):
     """The database cannot be reached or started."""
 
 
-class SeedError(NexusError):
+class RecordError(NexusError):
+    """A record refused by the checks the seeder and the HTTP API share (`seeding.plan`).
+
+    `problem` names the kind of refusal (`unknown-code`, `quote-not-found`, ...), for the
+    API's problem type; the message names the entry and the field.
+    """
+
+    def __init__(self, message: str, *, problem: str | None = None) -> None:
+        super().__init__(message)
+        self.problem = problem or "invalid-record"
+
+
+class SeedError(RecordError):
     """A seed file is invalid: the message names the file, the entry and the field."""
 
 

@@ -108,17 +108,19 @@ def locate_quote(
     raise QuoteNotFoundError("quote spans more than one paragraph; quote within one paragraph")
 
 
+def layout(segments: Sequence[Segment]) -> str:
+    """A source's stored paragraphs laid out at their offsets, line breaks between them:
+    a span found in this text is the same span in the original text."""
+    pieces: list[str] = []
+    for piece in sorted(segments, key=lambda segment: segment.start):
+        pieces.append("\n" * (piece.start - sum(map(len, pieces))))
+        pieces.append(piece.text)
+    return "".join(pieces)
+
+
 def locate_in_segments(
     segments: Sequence[Segment], quote: str, occurrence: int | None = None
 ) -> Span:
-    """Find a quote in a source's stored paragraphs, as if in its whole text.
-
-    The paragraphs are laid out at their offsets with line breaks between them, so a
-    span found here is the same span in the original text.
-    """
+    """Find a quote in a source's stored paragraphs, as if in its whole text."""
     pieces = sorted(segments, key=lambda segment: segment.start)
-    layout: list[str] = []
-    for piece in pieces:
-        layout.append("\n" * (piece.start - sum(map(len, layout))))
-        layout.append(piece.text)
-    return locate_quote("".join(layout), list(pieces), quote, occurrence)
+    return locate_quote(layout(pieces), pieces, quote, occurrence)

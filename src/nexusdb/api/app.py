@@ -3,13 +3,14 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 import nexusdb
 from nexusdb.api import problems
+from nexusdb.api.auth import require_read
 from nexusdb.api.caching import ETagMiddleware
 from nexusdb.api.database import ApiDatabase
-from nexusdb.api.routes import health, sources
+from nexusdb.api.routes import health, sources, writes
 from nexusdb.config import Settings, get_settings
 
 DESCRIPTION = """\
@@ -39,6 +40,11 @@ def create_app(url: str, settings: Settings | None = None) -> FastAPI:
     app.state.database = database
     problems.install(app)
     app.add_middleware(ETagMiddleware)
-    for module in (health, sources):
-        app.include_router(module.router)
+    # /health stays open for probes; the data routes need a token when reads do.
+    app.include_router(health.router)
+    reads = [Depends(require_read)] if settings.api_read_token_required else []
+    for module in (sources,):
+        app.include_router(module.router, dependencies=reads)
+    # Every write route asks for a write token itself (auth.WriteCaller).
+    app.include_router(writes.router)
     return app

@@ -94,7 +94,10 @@ def _bad_cursor(request: Request, error: Exception) -> JSONResponse:
 
 
 def _refused(request: Request, error: Exception) -> JSONResponse:
-    return problem(request, 422, "refused", str(error))
+    """A refused record names its kind of refusal (`RecordError.problem`); a write that
+    clashes with what is stored says 409."""
+    name = getattr(error, "problem", "refused")
+    return problem(request, getattr(error, "status", 422), name, str(error))
 
 
 def _database(request: Request, error: Exception) -> JSONResponse:
@@ -134,12 +137,18 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(Exception, _unexpected)
 
 
-# What routes declare for their documented error responses.
-PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {
-        "model": Problem,
-        "content": {MEDIA_TYPE: {}},
-        "description": HTTPStatus(status).phrase,
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """What a route declares for its documented error responses."""
+    return {
+        status: {
+            "model": Problem,
+            "content": {MEDIA_TYPE: {}},
+            "description": HTTPStatus(status).phrase,
+        }
+        for status in statuses
     }
-    for status in (400, 404, 422, 503)
-}
+
+
+PROBLEM_RESPONSES = problem_responses(400, 404, 422, 503)
+# A write may also be refused for its token, or clash with what is stored.
+WRITE_PROBLEM_RESPONSES = problem_responses(401, 403, 409, 422, 503)

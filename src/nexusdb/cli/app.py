@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
 from typer.core import TyperGroup
 
-from nexusdb.cli import db, export, ingest, query, seed, serve, sql
+from nexusdb.cli import db, export, ingest, query, seed, serve, sql, token
 from nexusdb.cli.arguments import check_text
 from nexusdb.cli.output import fail
 from nexusdb.config import Settings
@@ -98,6 +98,7 @@ app.command("stats")(query.stats)
 app.command("export")(export.export)
 app.add_typer(ingest.app, name="import")
 app.command("serve")(serve.serve)
+app.add_typer(token.app, name="token")
 
 
 def main() -> None:

@@ -28,12 +28,14 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from nexusdb.db.roles import refuse_risky, role_risks
 from nexusdb.errors import NexusError
+from nexusdb.models.token import PRIVATE_TABLES
 
-# Every table in the schema, and whether the reader role may read it: a role created
-# after this database was migrated has no grants here yet.
+# Every table in the schema but the API's private ones, and whether the reader role may
+# read it: a role created after this database was migrated has no grants here yet.
 UNREADABLE_TABLES = """
 SELECT count(*) FROM pg_tables
 WHERE schemaname = 'public'
+  AND tablename <> ALL(%(private)s::text[])
   AND NOT has_table_privilege(%(role)s, format('%%I.%%I', schemaname, tablename), 'SELECT')
 """
 
@@ -55,7 +57,9 @@ def reader_ready(url: str, role: str) -> bool:
         found = role_risks(conn, role)
         if found is None or not found[1]:
             return False
-        row = conn.execute(UNREADABLE_TABLES, {"role": role}).fetchone()
+        row = conn.execute(
+            UNREADABLE_TABLES, {"role": role, "private": list(PRIVATE_TABLES)}
+        ).fetchone()
     return row is not None and row[0] == 0
 
 

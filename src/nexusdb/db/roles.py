@@ -26,6 +26,7 @@ from psycopg import sql
 from sqlalchemy import Engine
 
 from nexusdb.errors import NexusError
+from nexusdb.models.token import PRIVATE_TABLES
 
 READER_ROLE = "nexus_reader"
 
@@ -73,6 +74,11 @@ GRANTS = (
     "GRANT USAGE ON SCHEMA public TO {role}",
     "GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}",
     "GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO {role}",
+)
+
+# ... except the API's tokens and stored responses (those of them this schema has yet).
+PRIVATE_TABLES_HERE = (
+    "SELECT name FROM unnest(%(names)s::text[]) AS name WHERE to_regclass(name) IS NOT NULL"
 )
 
 
@@ -181,6 +187,18 @@ def create_reader_role(
             try:
                 for grant in GRANTS:
                     conn.execute(sql.SQL(grant).format(role=sql.Identifier(role)))
+                private = [
+                    name
+                    for (name,) in conn.execute(
+                        PRIVATE_TABLES_HERE, {"names": list(PRIVATE_TABLES)}
+                    )
+                ]
+                if private:
+                    conn.execute(
+                        sql.SQL("REVOKE ALL ON {} FROM {}").format(
+                            sql.SQL(", ").join(map(sql.Identifier, private)), sql.Identifier(role)
+                        )
+                    )
             except psycopg.Error as error:
                 raise NexusError(
                     f"cannot grant the role {role} read access: {_reason(error)}"

@@ -15,6 +15,7 @@ from psycopg import sql
 import nexusdb.models  # noqa: F401 - registers every table in Base.metadata
 from nexusdb.db.base import Base
 from nexusdb.db.stats import public_tables
+from nexusdb.models.token import PRIVATE_TABLES
 
 # Columns that hold a source's words, and the expression that keeps them only when the
 # source allows redistribution.
@@ -77,9 +78,10 @@ def _dependency_order() -> dict[str, int]:
 
 
 def table_names(conn: psycopg.Connection, *, subgraph: bool = False) -> list[str]:
-    """The public tables, parents before children; tables the models do not know come last."""
+    """The public tables but the API's private ones (tokens, stored responses), parents
+    before children; tables the models do not know come last."""
     order = _dependency_order()
-    names = SUBGRAPH_FILTERS if subgraph else public_tables(conn)
+    names = SUBGRAPH_FILTERS if subgraph else set(public_tables(conn)) - set(PRIVATE_TABLES)
     return sorted(names, key=lambda name: (order.get(name, len(order)), name))
 
 

@@ -16,6 +16,7 @@ from nexusdb.models.place import Place
 from nexusdb.models.relationship import Relationship, RelationshipMateriel
 from nexusdb.models.source import Source, SourceAuthor, SourceCitation, SourceSegment
 from nexusdb.models.summary import ActorAdjacency, ActorClaim, ActorCount, ActorEvent
+from nexusdb.models.token import PRIVATE_TABLES, ApiToken, IdempotentRequest
 from nexusdb.models.vocabulary import (
     ActorKind,
     AliasKind,
@@ -44,6 +45,7 @@ from nexusdb.models.vocabulary import (
 )
 
 __all__ = [
+    "PRIVATE_TABLES",
     "Actor",
     "ActorAdjacency",
     "ActorAlias",
@@ -54,6 +56,7 @@ __all__ = [
     "ActorKind",
     "ActorRedirect",
     "AliasKind",
+    "ApiToken",
     "Basis",
     "Certainty",
     "Claim",
@@ -73,6 +76,7 @@ __all__ = [
     "EventTypeCrosswalk",
     "ExternalIdScheme",
     "Factuality",
+    "IdempotentRequest",
     "LocationPrecision",
     "Materiel",
     "MaterielCategory",

@@ -9,6 +9,12 @@ from nexusdb.repositories.claims import ClaimRepository, InvalidClaimError
 from nexusdb.repositories.events import EventRepository
 from nexusdb.repositories.relationships import RelationshipRepository
 from nexusdb.repositories.sources import SourceRepository
+from nexusdb.repositories.tokens import (
+    StoredResponses,
+    TokenError,
+    TokenRead,
+    TokenRepository,
+)
 
 __all__ = [
     "ActorMatch",
@@ -22,4 +28,8 @@ __all__ = [
     "RelationshipRepository",
     "Repository",
     "SourceRepository",
+    "StoredResponses",
+    "TokenError",
+    "TokenRead",
+    "TokenRepository",
 ]

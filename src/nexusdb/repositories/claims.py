@@ -1,22 +1,20 @@
 """Claims: reading them with their source, claimant and subjects, and adding new ones
-through the checks the seeder applies, so a quote that is not in its source is refused."""
+through the checks the seeder applies (`nexusdb.writing`), so a quote that is not in its
+source is refused."""
 
 from collections.abc import Collection
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select
 from sqlalchemy.orm import joinedload, selectinload
 
-from nexusdb.errors import NexusError
-from nexusdb.grounding import QuoteNotFoundError, Segment, locate_in_segments
-from nexusdb.models import Actor, Claim, ClaimActor, ClaimRelation, Source
+from nexusdb.models import Actor, Claim, ClaimActor, Source
 from nexusdb.repositories.base import Repository, id_of
 from nexusdb.schemas.read import ClaimRead, Page
 from nexusdb.schemas.seed import ClaimRecord
-from nexusdb.seeding.plan import VOCABULARIES, Vocabularies
+from nexusdb.writing import WriteRefusedError, write_claim
 
-
-class InvalidClaimError(NexusError):
-    """A claim to add does not fit the database: unknown code or key, or a quote not found."""
+# A claim to add does not fit the database: unknown code or key, or a quote not found.
+InvalidClaimError = WriteRefusedError
 
 
 def claim_read(claim: Claim) -> ClaimRead:
@@ -82,104 +80,11 @@ class ClaimRepository(Repository[Claim]):
             statement = statement.where(Claim.credibility.in_(credibility))
         return self.page(statement, claim_read, after=after, limit=limit)
 
-    def add(self, record: ClaimRecord, *, origin: str = "api") -> ClaimRead:
-        """Add a claim written as in claims.yaml; flushed, not committed.
+    def add(self, record: ClaimRecord) -> ClaimRead:
+        """Add a claim written as in claims.yaml, through the seeder's checks (origin 'api');
+        flushed, not committed.
 
         InvalidClaimError names the claim and the field at fault, in one line.
         """
-
-        def invalid(field: str, message: str) -> InvalidClaimError:
-            return InvalidClaimError(f"claim {record.key!r}: field {field!r}: {message}")
-
-        vocabularies = Vocabularies.load(self.session.connection())
-        for vocabulary, field in (
-            ("claim_kind", "kind"),
-            ("certainty", "certainty"),
-            ("polarity", "polarity"),
-            ("credibility", "credibility"),
-        ):
-            value = getattr(record, field)
-            if value not in vocabularies.codes[vocabulary]:
-                raise invalid(field, f"unknown {VOCABULARIES[vocabulary]} {value!r}")
-        if self.session.scalar(select(Claim.id).where(Claim.key == record.key)) is not None:
-            raise invalid("key", "a claim with this key exists already")
-
-        source = self.session.scalars(
-            select(Source)
-            .where(Source.key == record.source)
-            .options(selectinload(Source.segments), selectinload(Source.authors))
-        ).first()
-        if source is None:
-            raise invalid("source", f"unknown source key {record.source!r}")
-        try:
-            span = locate_in_segments(
-                [
-                    Segment(s.ordinal, s.kind, s.start_offset, s.end_offset, s.text)
-                    for s in source.segments
-                ],
-                record.quote,
-                record.occurrence,
-            )
-        except QuoteNotFoundError as error:
-            raise invalid("quote", str(error)) from None
-
-        actor_keys = {record.claimant, record.reported_via, *record.about} - {None}
-        actors = dict(
-            self.session.execute(select(Actor.key, Actor.id).where(Actor.key.in_(actor_keys))).all()
-        )
-        for field, key in (
-            ("claimant", record.claimant),
-            ("reported_via", record.reported_via),
-            *((f"about[{index}]", key) for index, key in enumerate(record.about)),
-        ):
-            if key is not None and key not in actors:
-                raise invalid(field, f"unknown actor key {key!r}")
-        if record.claimant is not None:
-            claimant_id = actors[record.claimant]
-        elif source.authors:
-            claimant_id = source.authors[0].actor_id
-        else:
-            raise invalid("claimant", "missing, and the source has no author to default to")
-
-        related = dict(
-            self.session.execute(
-                select(Claim.key, Claim.id).where(
-                    Claim.key.in_([relation.claim for relation in record.relations])
-                )
-            ).all()
-        )
-        for index, relation in enumerate(record.relations):
-            if relation.claim not in related:
-                raise invalid(f"relations[{index}].claim", f"unknown claim key {relation.claim!r}")
-
-        claim = Claim(
-            key=record.key,
-            source_id=source.id,
-            claimant_id=claimant_id,
-            reported_via_actor_id=actors.get(record.reported_via) if record.reported_via else None,
-            kind=record.kind,
-            certainty=record.certainty,
-            polarity=record.polarity,
-            credibility=record.credibility,
-            text=record.text,
-            segment_id=next(s.id for s in source.segments if s.ordinal == span.segment.ordinal),
-            span_start=span.start,
-            span_end=span.end,
-            quote=record.quote,
-            origin=origin,
-        )
-        self.session.add(claim)
-        self.session.flush()
-        self.session.add_all(
-            ClaimActor(claim_id=claim.id, actor_id=actors[key]) for key in record.about
-        )
-        self.session.add_all(
-            ClaimRelation(
-                claim_id=claim.id,
-                relation=relation.relation,
-                related_claim_id=related[relation.claim],
-            )
-            for relation in record.relations
-        )
-        self.session.flush()
+        write_claim(self.session, record, quote=record.quote, occurrence=record.occurrence)
         return self.get(record.key)

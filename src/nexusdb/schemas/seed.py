@@ -110,7 +110,9 @@ class ActorRecord(Curated):
         return self
 
 
-class SourceRecord(Curated):
+class SourceFields(Curated):
+    """A source as every writer gives it; its text comes from a file or a request body."""
+
     kind: str
     title: Text
     url: str | None = None
@@ -121,9 +123,12 @@ class SourceRecord(Curated):
     reliability: str = "F"
     licence: str | None = None
     may_redistribute: bool = False
-    text_file: str | None = None
     authors: list[Key] = []
     cites: list[Key] = []
+
+
+class SourceRecord(SourceFields):
+    text_file: str | None = None
 
 
 class PlaceRecord(Curated):
@@ -147,7 +152,9 @@ class ClaimRelationRecord(SeedModel):
     claim: Key
 
 
-class ClaimRecord(Record):
+class ClaimFields(Record):
+    """A claim as every writer gives it, but for its grounding."""
+
     source: Key
     claimant: Key | None = None
     reported_via: Key | None = None
@@ -156,10 +163,18 @@ class ClaimRecord(Record):
     polarity: str = "affirmed"
     credibility: str = "6"
     text: Text
-    quote: Text
-    occurrence: Annotated[int, Field(ge=1)] | None = None
     about: list[Key] = []
     relations: list[ClaimRelationRecord] = []
+
+
+Occurrence = Annotated[int, Field(ge=1)]
+
+
+class ClaimRecord(ClaimFields):
+    """A seed claim quotes its source."""
+
+    quote: Text
+    occurrence: Occurrence | None = None
 
 
 class Participant(Grounded):

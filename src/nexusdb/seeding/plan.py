@@ -4,7 +4,11 @@ files, quotes (found in their source's text), and precision: outside references 
 reader can check, nothing the source states dated after its publication, relationships no
 surer than their claims, and parts of events within their wholes.
 
-Every problem is a SeedError naming the file, the entry and the field.
+The checks work on one record at a time (`Planner`), against what is `Known` about the
+rows it refers to: the seed files for `nexusdb seed` (`SeedPlanner`), the database for
+the HTTP API's writes (`nexusdb.writing`), so both accept and refuse by the same rules.
+
+Every problem is a RecordError (a SeedError for the seed) naming the entry and the field.
 """
 
 import hashlib
@@ -12,22 +16,24 @@ import re
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, Text, column, select, table
 
 from nexusdb.db.base import REFERENCE_PATTERN, Base
-from nexusdb.errors import SeedError
+from nexusdb.errors import RecordError, SeedError
 from nexusdb.grounding import QuoteNotFoundError, Segment, locate_quote, split_segments
 from nexusdb.models import Certainty, RelationshipType
 from nexusdb.schemas.dates import PreciseDate
 from nexusdb.schemas.seed import (
+    ClaimFields,
     Dated,
     EventRecord,
     Evidence,
     Grounded,
     MaterielLink,
     RelationshipRecord,
+    SourceFields,
 )
 from nexusdb.seeding.files import SeedFiles
 from nexusdb.seeding.ids import derived_id
@@ -106,11 +112,37 @@ class SourceText:
     segments: list[Segment]
 
 
-class Planner:
-    def __init__(self, files: SeedFiles, vocabularies: Vocabularies) -> None:
-        self.files = files
-        self.vocabularies = vocabularies
-        self.plan = Plan()
+@dataclass(frozen=True)
+class ClaimFacts:
+    """What the checks of an event or relationship need of a claim it cites."""
+
+    key: str
+    source: str
+    certainty: str
+
+
+class Known(Protocol):
+    """What is known of the rows a record refers to, by key."""
+
+    def id_of(self, kind: str, key: str) -> uuid.UUID | None:
+        """The id of the `kind` row with `key` (kind: source, actor, claim, ...), if any."""
+
+    def claim(self, key: str) -> ClaimFacts | None: ...
+
+    def published(self, source: str) -> PreciseDate | None: ...
+
+    def first_author(self, source: str) -> str | None: ...
+
+    def text(self, source: str) -> SourceText | None:
+        """A source's text to quote from, laid out from its segments."""
+
+    def segment_id(self, source: str, ordinal: int) -> uuid.UUID: ...
+
+
+class SeedKnown:
+    """What the seed files say of their own entries; ids are derived from keys."""
+
+    def __init__(self, files: SeedFiles) -> None:
         self.keys: dict[str, set[str]] = {
             "source": {record.key for record in files.sources},
             "actor": {record.key for record in files.actors},
@@ -119,10 +151,55 @@ class Planner:
             "claim": {record.key for record in files.claims},
             "event": {record.key for record in files.events},
         }
+        self.claims = {
+            record.key: ClaimFacts(record.key, record.source, record.certainty)
+            for record in files.claims
+        }
+        self.sources = {record.key: record for record in files.sources}
+
+    def id_of(self, kind: str, key: str) -> uuid.UUID | None:
+        return derived_id(kind, key) if key in self.keys[kind] else None
+
+    def claim(self, key: str) -> ClaimFacts | None:
+        return self.claims.get(key)
+
+    def published(self, source: str) -> PreciseDate | None:
+        record = self.sources.get(source)
+        return record.published if record else None
+
+    def first_author(self, source: str) -> str | None:
+        record = self.sources.get(source)
+        return record.authors[0] if record and record.authors else None
+
+    def text(self, source: str) -> SourceText | None:
+        """None: a seed source's text is the one the planner read from its text_file."""
+        return None
+
+    def segment_id(self, source: str, ordinal: int) -> uuid.UUID:
+        return derived_id("source_segment", source, ordinal)
+
+
+class Planner:
+    """The rows of one record after another, each checked; `plan` collects them.
+
+    `origin` marks every row written (`seed`, `api`); `refusal` is the error raised.
+    """
+
+    def __init__(
+        self,
+        vocabularies: Vocabularies,
+        known: Known,
+        *,
+        origin: str = "seed",
+        refusal: type[RecordError] = SeedError,
+    ) -> None:
+        self.vocabularies = vocabularies
+        self.known = known
+        self.origin = origin
+        self.refusal = refusal
+        self.plan = Plan()
+        # The texts of the sources planned here, for the claims that quote them.
         self.texts: dict[str, SourceText] = {}
-        self.published = {record.key: record.published for record in files.sources}
-        self.claim_records = {record.key: record for record in files.claims}
-        self.first_author: dict[str, str] = {}
         # What the database would refuse across entries, found here so the message can
         # name the entries: an external id on two actors, relationships that overlap.
         self.external_id_owners: dict[tuple[str, str], str] = {}
@@ -133,8 +210,8 @@ class Planner:
 
     # -- checks -------------------------------------------------------------------------
 
-    def _fail(self, field_name: str, message: str) -> SeedError:
-        return SeedError(f"{self._where}: field {field_name!r}: {message}")
+    def _fail(self, field_name: str, message: str, *, problem: str | None = None) -> RecordError:
+        return self.refusal(f"{self._where}: field {field_name!r}: {message}", problem=problem)
 
     def code(self, vocabulary: str, field_name: str, value: str) -> str:
         known = self.vocabularies.codes[vocabulary]
@@ -142,15 +219,17 @@ class Planner:
             raise self._fail(
                 field_name,
                 f"unknown {VOCABULARIES[vocabulary]} {value!r} (known: {', '.join(sorted(known))})",
+                problem="unknown-code",
             )
         return value
 
     def ref(self, kind: str, field_name: str, key: str | None) -> uuid.UUID | None:
         if key is None:
             return None
-        if key not in self.keys[kind]:
-            raise self._fail(field_name, f"unknown {kind} key {key!r}")
-        return derived_id(kind, key)
+        found = self.known.id_of(kind, key)
+        if found is None:
+            raise self._fail(field_name, f"unknown {kind} key {key!r}", problem="unknown-key")
+        return found
 
     def required_ref(self, kind: str, field_name: str, key: str) -> uuid.UUID:
         found = self.ref(kind, field_name, key)
@@ -177,8 +256,8 @@ class Planner:
         rests on was known by then. None when a cited source has no date."""
         latest: tuple[str, PreciseDate] | None = None
         for item in items:
-            claim = self.claim_records.get(item.claim)
-            published = self.published.get(claim.source) if claim else None
+            claim = self.known.claim(item.claim)
+            published = self.known.published(claim.source) if claim else None
             if claim is None or published is None:
                 return None
             if latest is None or published.value > latest[1].value:
@@ -216,17 +295,20 @@ class Planner:
             (ranks[claim.certainty], claim.certainty, claim.key)
             for item in record.evidence
             if item.stance == "supports"
-            and (claim := self.claim_records.get(item.claim)) is not None
+            and (claim := self.known.claim(item.claim)) is not None
             and claim.certainty in ranks
         )
         if not supporting:
-            raise self._fail("evidence", "no claim supports it (stance 'supports')")
+            raise self._fail(
+                "evidence", "no claim supports it (stance 'supports')", problem="no-evidence"
+            )
         if ranks[certainty] < supporting[0][0]:
             _, best, claim_key = supporting[0]
             raise self._fail(
                 "certainty",
                 f"{certainty!r} is stronger than the strongest claim it cites ({best!r}:"
                 f" {claim_key!r}); a relationship is no surer than its evidence",
+                problem="overstated",
             )
 
     def grounds(self, record: Grounded, prefix: str) -> Row:
@@ -239,18 +321,19 @@ class Planner:
         rows = self.plan.rows[table_name]
         row_identity = identity(table_name, row)
         if row_identity in rows:
-            raise SeedError(
+            raise self.refusal(
                 f"{self._where}: the same {table_name.replace('_', ' ')} is listed twice"
             )
         rows[row_identity] = row
 
-    def at(self, file_name: str, key: str) -> None:
-        self._where = f"{self.files.directory / file_name}: entry {key!r}"
+    def at(self, where: str) -> None:
+        """Name the record the next checks are about, for their messages."""
+        self._where = where
 
     # -- rows -------------------------------------------------------------------------
 
     def provenance(self, record: Grounded) -> Row:
-        return {**self.grounds(record, ""), "origin": "seed"}
+        return {**self.grounds(record, ""), "origin": self.origin}
 
     def interval(self, record: Dated, basis: str) -> Row:
         has_dates = record.start is not None or record.end is not None
@@ -289,223 +372,130 @@ class Planner:
                 },
             )
 
-    def sources(self) -> None:
-        for record in self.files.sources:
-            self.at("sources.yaml", record.key)
-            source_id = derived_id("source", record.key)
-            digest = None
-            if record.text_file is not None:
-                path = self.files.directory / record.text_file
-                if not path.is_file():
-                    raise self._fail("text_file", f"file not found: {path}")
-                raw = path.read_bytes()
-                digest = hashlib.sha256(raw).hexdigest()
-                try:
-                    text = raw.decode("utf-8")
-                except UnicodeDecodeError as error:
-                    raise self._fail("text_file", f"{path} is not UTF-8: {error}") from None
-                source_text = SourceText(text, split_segments(text))
-                self.texts[record.key] = source_text
-                for segment in source_text.segments:
-                    self.add(
-                        "source_segment",
-                        {
-                            "id": derived_id("source_segment", record.key, segment.ordinal),
-                            "source_id": source_id,
-                            "ordinal": segment.ordinal,
-                            "kind": segment.kind,
-                            "start_offset": segment.start,
-                            "end_offset": segment.end,
-                            "text": segment.text,
-                            "language": record.language,
-                        },
-                    )
-            self.add(
-                "source",
-                {
-                    "id": source_id,
-                    "key": record.key,
-                    "kind": self.code("source_kind", "kind", record.kind),
-                    "title": record.title,
-                    "url": record.url,
-                    "archive_url": record.archive_url,
-                    "publisher_id": self.ref("actor", "publisher", record.publisher),
-                    "published_date": record.published.value if record.published else None,
-                    "published_precision": record.published.precision if record.published else None,
-                    "language": record.language,
-                    "content_sha256": digest,
-                    "reliability": self.code("reliability", "reliability", record.reliability),
-                    "licence": record.licence,
-                    "may_redistribute": record.may_redistribute,
-                    **self.provenance(record),
-                },
-            )
-            for position, author in enumerate(record.authors, start=1):
+    def source(self, record: SourceFields, text: str | None) -> None:
+        """A source, and its text (if any) as segments, split as every writer splits it."""
+        source_id = derived_id("source", record.key)
+        digest = None
+        if text is not None:
+            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            source_text = SourceText(text, split_segments(text))
+            self.texts[record.key] = source_text
+            for segment in source_text.segments:
                 self.add(
-                    "source_author",
+                    "source_segment",
                     {
+                        "id": derived_id("source_segment", record.key, segment.ordinal),
                         "source_id": source_id,
-                        "position": position,
-                        "actor_id": self.required_ref("actor", f"authors[{position - 1}]", author),
+                        "ordinal": segment.ordinal,
+                        "kind": segment.kind,
+                        "start_offset": segment.start,
+                        "end_offset": segment.end,
+                        "text": segment.text,
+                        "language": record.language,
                     },
                 )
-            if record.authors:
-                self.first_author[record.key] = record.authors[0]
-            for index, cited in enumerate(record.cites):
-                self.add(
-                    "source_citation",
-                    {
-                        "citing_source_id": source_id,
-                        "cited_source_id": self.required_ref("source", f"cites[{index}]", cited),
-                    },
-                )
-
-    def actors(self) -> None:
-        for record in self.files.actors:
-            self.at("actors.yaml", record.key)
-            actor_id = derived_id("actor", record.key)
+        self.add(
+            "source",
+            {
+                "id": source_id,
+                "key": record.key,
+                "kind": self.code("source_kind", "kind", record.kind),
+                "title": record.title,
+                "url": record.url,
+                "archive_url": record.archive_url,
+                "publisher_id": self.ref("actor", "publisher", record.publisher),
+                "published_date": record.published.value if record.published else None,
+                "published_precision": record.published.precision if record.published else None,
+                "language": record.language,
+                "content_sha256": digest,
+                "reliability": self.code("reliability", "reliability", record.reliability),
+                "licence": record.licence,
+                "may_redistribute": record.may_redistribute,
+                **self.provenance(record),
+            },
+        )
+        for position, author in enumerate(record.authors, start=1):
             self.add(
-                "actor",
+                "source_author",
                 {
-                    "id": actor_id,
-                    "key": record.key,
-                    "kind": self.code("actor_kind", "kind", record.kind),
-                    "name": record.name,
-                    "description": record.description,
-                    "country_code": record.country,
-                    "is_anonymous": record.anonymous,
-                    "scope_source_id": self.ref("source", "scope", record.scope),
-                    **self.provenance(record),
-                },
-            )
-            for index, alias in enumerate(record.aliases):
-                self.add(
-                    "actor_alias",
-                    {
-                        "id": derived_id("actor_alias", record.key, alias.language, alias.name),
-                        "actor_id": actor_id,
-                        "name": alias.name,
-                        "language": alias.language,
-                        "kind": self.code("alias_kind", f"aliases[{index}].kind", alias.kind),
-                        "origin": "seed",
-                    },
-                )
-            for index, external in enumerate(record.external_ids):
-                owner = self.external_id_owners.setdefault(
-                    (external.scheme, external.value), record.key
-                )
-                if owner != record.key:
-                    raise self._fail(
-                        f"external_ids[{index}].value",
-                        f"{external.scheme} {external.value} already identifies actor {owner!r}",
-                    )
-                self.add(
-                    "actor_external_id",
-                    {
-                        "id": derived_id("actor_external_id", record.key, external.scheme),
-                        "actor_id": actor_id,
-                        "scheme": self.code(
-                            "external_id_scheme", f"external_ids[{index}].scheme", external.scheme
-                        ),
-                        "value": external.value,
-                        "origin": "seed",
-                    },
-                )
-
-    def places(self) -> None:
-        for record in self.files.places:
-            self.at("places.yaml", record.key)
-            self.add(
-                "place",
-                {
-                    "id": derived_id("place", record.key),
-                    "key": record.key,
-                    "kind": self.code("place_kind", "kind", record.kind),
-                    "name": record.name,
-                    "actor_id": self.ref("actor", "actor", record.actor),
-                    "iso_code": record.iso_code,
-                    "latitude": record.latitude,
-                    "longitude": record.longitude,
-                    **self.provenance(record),
-                },
-            )
-
-    def materiel(self) -> None:
-        for record in self.files.materiel:
-            self.at("materiel.yaml", record.key)
-            self.add(
-                "materiel",
-                {
-                    "id": derived_id("materiel", record.key),
-                    "key": record.key,
-                    "name": record.name,
-                    "category": self.code("materiel_category", "category", record.category),
-                    "producer_id": self.ref("actor", "producer", record.producer),
-                    "description": record.description,
-                    **self.provenance(record),
-                },
-            )
-
-    def claims(self) -> None:
-        for record in self.files.claims:
-            self.at("claims.yaml", record.key)
-            claim_id = derived_id("claim", record.key)
-            source_id = self.required_ref("source", "source", record.source)
-            source_text = self.texts.get(record.source)
-            if source_text is None:
-                raise self._fail(
-                    "source", f"source {record.source!r} has no text_file to quote from"
-                )
-            try:
-                span = locate_quote(
-                    source_text.text, source_text.segments, record.quote, record.occurrence
-                )
-            except QuoteNotFoundError as error:
-                raise self._fail("quote", str(error)) from None
-            claimant = record.claimant or self.first_author.get(record.source)
-            if claimant is None:
-                raise self._fail("claimant", "missing, and the source has no author to default to")
-            self.add(
-                "claim",
-                {
-                    "id": claim_id,
-                    "key": record.key,
                     "source_id": source_id,
-                    "claimant_id": self.required_ref("actor", "claimant", claimant),
-                    "reported_via_actor_id": self.ref("actor", "reported_via", record.reported_via),
-                    "kind": self.code("claim_kind", "kind", record.kind),
-                    "certainty": self.code("certainty", "certainty", record.certainty),
-                    "polarity": self.code("polarity", "polarity", record.polarity),
-                    "credibility": self.code("credibility", "credibility", record.credibility),
-                    "text": record.text,
-                    "segment_id": derived_id("source_segment", record.source, span.segment.ordinal),
-                    "span_start": span.start,
-                    "span_end": span.end,
-                    "quote": record.quote,
-                    "origin": "seed",
+                    "position": position,
+                    "actor_id": self.required_ref("actor", f"authors[{position - 1}]", author),
                 },
             )
-            for index, actor in enumerate(record.about):
-                self.add(
-                    "claim_actor",
-                    {
-                        "claim_id": claim_id,
-                        "actor_id": self.required_ref("actor", f"about[{index}]", actor),
-                    },
-                )
-            for index, relation in enumerate(record.relations):
-                self.add(
-                    "claim_relation",
-                    {
-                        "claim_id": claim_id,
-                        "relation": self.code(
-                            "claim_relation_type", f"relations[{index}].relation", relation.relation
-                        ),
-                        "related_claim_id": self.required_ref(
-                            "claim", f"relations[{index}].claim", relation.claim
-                        ),
-                    },
-                )
+        for index, cited in enumerate(record.cites):
+            self.add(
+                "source_citation",
+                {
+                    "citing_source_id": source_id,
+                    "cited_source_id": self.required_ref("source", f"cites[{index}]", cited),
+                },
+            )
+
+    def quoted(self, source: str, quote: str, occurrence: int | None) -> Row:
+        """A quote's grounding: found in its source's text by the rules every writer uses."""
+        self.required_ref("source", "source", source)
+        source_text = self.texts.get(source) or self.known.text(source)
+        if source_text is None:
+            raise self._fail(
+                "source", f"source {source!r} has no text to quote from", problem="no-text"
+            )
+        try:
+            span = locate_quote(source_text.text, source_text.segments, quote, occurrence)
+        except QuoteNotFoundError as error:
+            raise self._fail("quote", str(error), problem="quote-not-found") from None
+        return {
+            "segment_id": self.known.segment_id(source, span.segment.ordinal),
+            "span_start": span.start,
+            "span_end": span.end,
+            "quote": quote,
+        }
+
+    def claim(self, record: ClaimFields, grounding: Row) -> None:
+        """A claim with its grounding (`quoted`, or a dataset record's columns)."""
+        claim_id = derived_id("claim", record.key)
+        source_id = self.required_ref("source", "source", record.source)
+        claimant = record.claimant or self.known.first_author(record.source)
+        if claimant is None:
+            raise self._fail("claimant", "missing, and the source has no author to default to")
+        self.add(
+            "claim",
+            {
+                "id": claim_id,
+                "key": record.key,
+                "source_id": source_id,
+                "claimant_id": self.required_ref("actor", "claimant", claimant),
+                "reported_via_actor_id": self.ref("actor", "reported_via", record.reported_via),
+                "kind": self.code("claim_kind", "kind", record.kind),
+                "certainty": self.code("certainty", "certainty", record.certainty),
+                "polarity": self.code("polarity", "polarity", record.polarity),
+                "credibility": self.code("credibility", "credibility", record.credibility),
+                "text": record.text,
+                **grounding,
+                "origin": self.origin,
+            },
+        )
+        for index, actor in enumerate(record.about):
+            self.add(
+                "claim_actor",
+                {
+                    "claim_id": claim_id,
+                    "actor_id": self.required_ref("actor", f"about[{index}]", actor),
+                },
+            )
+        for index, relation in enumerate(record.relations):
+            self.add(
+                "claim_relation",
+                {
+                    "claim_id": claim_id,
+                    "relation": self.code(
+                        "claim_relation_type", f"relations[{index}].relation", relation.relation
+                    ),
+                    "related_claim_id": self.required_ref(
+                        "claim", f"relations[{index}].claim", relation.claim
+                    ),
+                },
+            )
 
     def materiel_links(
         self,
@@ -535,93 +525,82 @@ class Planner:
                 f"materiel[{index}].evidence",
             )
 
-    def events(self) -> None:
-        for record in self.files.events:
-            self.at("events.yaml", record.key)
-            event_id = derived_id("event", record.key)
-            if record.parent == record.key:
-                raise self._fail("parent", "an event cannot be its own parent")
-            self.stated_before_publication(record, record.basis, record.evidence)
-            self.seen_as_it_happened(record)
+    def event(self, record: EventRecord) -> None:
+        event_id = derived_id("event", record.key)
+        if record.parent == record.key:
+            raise self._fail("parent", "an event cannot be its own parent")
+        self.stated_before_publication(record, record.basis, record.evidence)
+        self.seen_as_it_happened(record)
+        self.add(
+            "event",
+            {
+                "id": event_id,
+                "key": record.key,
+                "event_type": self.code("event_type", "type", record.type),
+                "title": record.title,
+                "summary": record.summary,
+                "place_id": self.ref("place", "place", record.place),
+                "parent_event_id": self.ref("event", "parent", record.parent),
+                "factuality": self.code("factuality", "factuality", record.factuality),
+                **self.interval(record, record.basis),
+                **self.provenance(record),
+            },
+        )
+        self.evidence("event_evidence", "event_id", event_id, record.evidence, "evidence")
+        for index, participant in enumerate(record.participants):
+            participant_id = derived_id(
+                "event_participant", record.key, participant.actor, participant.role
+            )
             self.add(
-                "event",
+                "event_participant",
                 {
-                    "id": event_id,
-                    "key": record.key,
-                    "event_type": self.code("event_type", "type", record.type),
-                    "title": record.title,
-                    "summary": record.summary,
-                    "place_id": self.ref("place", "place", record.place),
-                    "parent_event_id": self.ref("event", "parent", record.parent),
-                    "factuality": self.code("factuality", "factuality", record.factuality),
-                    **self.interval(record, record.basis),
-                    **self.provenance(record),
+                    "id": participant_id,
+                    "event_id": event_id,
+                    "actor_id": self.required_ref(
+                        "actor", f"participants[{index}].actor", participant.actor
+                    ),
+                    "role": self.code(
+                        "participant_role", f"participants[{index}].role", participant.role
+                    ),
+                    **self.grounds(participant, f"participants[{index}]."),
                 },
             )
-            self.evidence("event_evidence", "event_id", event_id, record.evidence, "evidence")
-            for index, participant in enumerate(record.participants):
-                participant_id = derived_id(
-                    "event_participant", record.key, participant.actor, participant.role
-                )
-                self.add(
-                    "event_participant",
-                    {
-                        "id": participant_id,
-                        "event_id": event_id,
-                        "actor_id": self.required_ref(
-                            "actor", f"participants[{index}].actor", participant.actor
-                        ),
-                        "role": self.code(
-                            "participant_role", f"participants[{index}].role", participant.role
-                        ),
-                        **self.grounds(participant, f"participants[{index}]."),
-                    },
-                )
-                self.evidence(
-                    "event_participant_evidence",
-                    "participant_id",
-                    participant_id,
-                    participant.evidence,
-                    f"participants[{index}].evidence",
-                )
-            for index, quantity in enumerate(record.quantities):
-                quantity_id = derived_id(
-                    "event_quantity", record.key, quantity.kind, quantity.counted
-                )
-                self.add(
-                    "event_quantity",
-                    {
-                        "id": quantity_id,
-                        "event_id": event_id,
-                        "kind": self.code(
-                            "quantity_kind", f"quantities[{index}].kind", quantity.kind
-                        ),
-                        "low": quantity.low,
-                        "high": quantity.high,
-                        "qualifier": self.code(
-                            "quantity_qualifier",
-                            f"quantities[{index}].qualifier",
-                            quantity.qualifier,
-                        ),
-                        "unit": quantity.unit,
-                        "counted": quantity.counted,
-                        "wording": quantity.wording,
-                        **self.grounds(quantity, f"quantities[{index}]."),
-                    },
-                )
-                self.evidence(
-                    "event_quantity_evidence",
-                    "quantity_id",
-                    quantity_id,
-                    quantity.evidence,
-                    f"quantities[{index}].evidence",
-                )
-            self.materiel_links("event_materiel", "event_id", record.key, event_id, record.materiel)
-        events = {record.key: record for record in self.files.events}
-        for record in self.files.events:
-            if record.parent is not None:
-                self.at("events.yaml", record.key)
-                self.within_parent(record, events[record.parent])
+            self.evidence(
+                "event_participant_evidence",
+                "participant_id",
+                participant_id,
+                participant.evidence,
+                f"participants[{index}].evidence",
+            )
+        for index, quantity in enumerate(record.quantities):
+            quantity_id = derived_id("event_quantity", record.key, quantity.kind, quantity.counted)
+            self.add(
+                "event_quantity",
+                {
+                    "id": quantity_id,
+                    "event_id": event_id,
+                    "kind": self.code("quantity_kind", f"quantities[{index}].kind", quantity.kind),
+                    "low": quantity.low,
+                    "high": quantity.high,
+                    "qualifier": self.code(
+                        "quantity_qualifier",
+                        f"quantities[{index}].qualifier",
+                        quantity.qualifier,
+                    ),
+                    "unit": quantity.unit,
+                    "counted": quantity.counted,
+                    "wording": quantity.wording,
+                    **self.grounds(quantity, f"quantities[{index}]."),
+                },
+            )
+            self.evidence(
+                "event_quantity_evidence",
+                "quantity_id",
+                quantity_id,
+                quantity.evidence,
+                f"quantities[{index}].evidence",
+            )
+        self.materiel_links("event_materiel", "event_id", record.key, event_id, record.materiel)
 
     def seen_as_it_happened(self, record: EventRecord) -> None:
         """An event its sources report as having happened began before they were published."""
@@ -636,7 +615,7 @@ class Planner:
                 f" published ({published}): as the source saw it, it is 'expected'",
             )
 
-    def within_parent(self, child: EventRecord, parent: EventRecord) -> None:
+    def within_parent(self, child: Dated, parent: Dated, parent_key: str) -> None:
         """The database's rule (event_nesting_problem): a part's interval can lie within its
         whole's, given each end's precision."""
         starts, ends = parent.start, None if parent.ongoing else parent.end
@@ -650,59 +629,188 @@ class Planner:
         if outside:
             raise self._fail(
                 "parent",
-                f"{_period(child)} does not lie within parent {parent.key!r} ({_period(parent)})",
+                f"{_period(child)} does not lie within parent {parent_key!r} ({_period(parent)})",
             )
 
-    def relationships(self) -> None:
-        for record in self.files.relationships:
-            self.at("relationships.yaml", record.key)
-            relationship_id = derived_id("relationship", record.key)
-            relationship_type = self.code("relationship_type", "type", record.type)
-            subject_id = self.required_ref("actor", "subject", record.subject)
-            object_id = self.required_ref("actor", "object", record.object)
-            if relationship_type in self.vocabularies.symmetric_types and subject_id > object_id:
-                subject_id, object_id = object_id, subject_id
-            interval = self.interval(record, record.basis)
-            self.stated_before_publication(record, record.basis, record.evidence)
-            certainty = self.code("certainty", "certainty", record.certainty)
-            self.not_stronger_than_claims(certainty, record)
-            edge = (subject_id, relationship_type, object_id)
-            for other, other_key in self.readings[edge]:
-                if _overlap(interval, other):
-                    raise self._fail(
-                        "start",
-                        f"overlaps relationship {other_key!r} with the same actors and type;"
-                        " one relationship row is one reading of an edge",
-                    )
-            self.readings[edge].append((interval, record.key))
+    def relationship(self, record: RelationshipRecord) -> None:
+        relationship_id = derived_id("relationship", record.key)
+        relationship_type = self.code("relationship_type", "type", record.type)
+        subject_id = self.required_ref("actor", "subject", record.subject)
+        object_id = self.required_ref("actor", "object", record.object)
+        if relationship_type in self.vocabularies.symmetric_types and subject_id > object_id:
+            subject_id, object_id = object_id, subject_id
+        interval = self.interval(record, record.basis)
+        self.stated_before_publication(record, record.basis, record.evidence)
+        certainty = self.code("certainty", "certainty", record.certainty)
+        self.not_stronger_than_claims(certainty, record)
+        edge = (subject_id, relationship_type, object_id)
+        for other, other_key in self.readings[edge]:
+            if _overlap(interval, other):
+                raise self._fail(
+                    "start",
+                    f"overlaps relationship {other_key!r} with the same actors and type;"
+                    " one relationship row is one reading of an edge",
+                )
+        self.readings[edge].append((interval, record.key))
+        self.add(
+            "relationship",
+            {
+                "id": relationship_id,
+                "key": record.key,
+                "subject_id": subject_id,
+                "relationship_type": relationship_type,
+                "object_id": object_id,
+                "description": record.description,
+                "certainty": certainty,
+                **interval,
+                **self.provenance(record),
+            },
+        )
+        self.evidence(
+            "relationship_evidence",
+            "relationship_id",
+            relationship_id,
+            record.evidence,
+            "evidence",
+        )
+        self.materiel_links(
+            "relationship_materiel",
+            "relationship_id",
+            record.key,
+            relationship_id,
+            record.materiel,
+        )
+
+
+class SeedPlanner(Planner):
+    """The whole seed, file by file, with each entry named by its file in messages."""
+
+    def __init__(self, files: SeedFiles, vocabularies: Vocabularies) -> None:
+        super().__init__(vocabularies, SeedKnown(files))
+        self.files = files
+
+    def entry(self, file_name: str, key: str) -> str:
+        return f"{self.files.directory / file_name}: entry {key!r}"
+
+    def sources(self) -> None:
+        for record in self.files.sources:
+            self.at(self.entry("sources.yaml", record.key))
+            text = None
+            if record.text_file is not None:
+                path = self.files.directory / record.text_file
+                if not path.is_file():
+                    raise self._fail("text_file", f"file not found: {path}")
+                try:
+                    text = path.read_bytes().decode("utf-8")
+                except UnicodeDecodeError as error:
+                    raise self._fail("text_file", f"{path} is not UTF-8: {error}") from None
+            self.source(record, text)
+
+    def actors(self) -> None:
+        for record in self.files.actors:
+            self.at(self.entry("actors.yaml", record.key))
+            actor_id = derived_id("actor", record.key)
             self.add(
-                "relationship",
+                "actor",
                 {
-                    "id": relationship_id,
+                    "id": actor_id,
                     "key": record.key,
-                    "subject_id": subject_id,
-                    "relationship_type": relationship_type,
-                    "object_id": object_id,
+                    "kind": self.code("actor_kind", "kind", record.kind),
+                    "name": record.name,
                     "description": record.description,
-                    "certainty": certainty,
-                    **interval,
+                    "country_code": record.country,
+                    "is_anonymous": record.anonymous,
+                    "scope_source_id": self.ref("source", "scope", record.scope),
                     **self.provenance(record),
                 },
             )
-            self.evidence(
-                "relationship_evidence",
-                "relationship_id",
-                relationship_id,
-                record.evidence,
-                "evidence",
+            for index, alias in enumerate(record.aliases):
+                self.add(
+                    "actor_alias",
+                    {
+                        "id": derived_id("actor_alias", record.key, alias.language, alias.name),
+                        "actor_id": actor_id,
+                        "name": alias.name,
+                        "language": alias.language,
+                        "kind": self.code("alias_kind", f"aliases[{index}].kind", alias.kind),
+                        "origin": self.origin,
+                    },
+                )
+            for index, external in enumerate(record.external_ids):
+                owner = self.external_id_owners.setdefault(
+                    (external.scheme, external.value), record.key
+                )
+                if owner != record.key:
+                    raise self._fail(
+                        f"external_ids[{index}].value",
+                        f"{external.scheme} {external.value} already identifies actor {owner!r}",
+                    )
+                self.add(
+                    "actor_external_id",
+                    {
+                        "id": derived_id("actor_external_id", record.key, external.scheme),
+                        "actor_id": actor_id,
+                        "scheme": self.code(
+                            "external_id_scheme", f"external_ids[{index}].scheme", external.scheme
+                        ),
+                        "value": external.value,
+                        "origin": self.origin,
+                    },
+                )
+
+    def places(self) -> None:
+        for record in self.files.places:
+            self.at(self.entry("places.yaml", record.key))
+            self.add(
+                "place",
+                {
+                    "id": derived_id("place", record.key),
+                    "key": record.key,
+                    "kind": self.code("place_kind", "kind", record.kind),
+                    "name": record.name,
+                    "actor_id": self.ref("actor", "actor", record.actor),
+                    "iso_code": record.iso_code,
+                    "latitude": record.latitude,
+                    "longitude": record.longitude,
+                    **self.provenance(record),
+                },
             )
-            self.materiel_links(
-                "relationship_materiel",
-                "relationship_id",
-                record.key,
-                relationship_id,
-                record.materiel,
+
+    def materiel(self) -> None:
+        for record in self.files.materiel:
+            self.at(self.entry("materiel.yaml", record.key))
+            self.add(
+                "materiel",
+                {
+                    "id": derived_id("materiel", record.key),
+                    "key": record.key,
+                    "name": record.name,
+                    "category": self.code("materiel_category", "category", record.category),
+                    "producer_id": self.ref("actor", "producer", record.producer),
+                    "description": record.description,
+                    **self.provenance(record),
+                },
             )
+
+    def claims(self) -> None:
+        for record in self.files.claims:
+            self.at(self.entry("claims.yaml", record.key))
+            self.claim(record, self.quoted(record.source, record.quote, record.occurrence))
+
+    def events(self) -> None:
+        for record in self.files.events:
+            self.at(self.entry("events.yaml", record.key))
+            self.event(record)
+        events = {record.key: record for record in self.files.events}
+        for record in self.files.events:
+            if record.parent is not None:
+                self.at(self.entry("events.yaml", record.key))
+                self.within_parent(record, events[record.parent], record.parent)
+
+    def relationships(self) -> None:
+        for record in self.files.relationships:
+            self.at(self.entry("relationships.yaml", record.key))
+            self.relationship(record)
 
 
 def _overlap(first: Row, second: Row) -> bool:
@@ -734,7 +842,7 @@ def _date_columns(prefix: str, value: PreciseDate | None) -> Row:
 
 def build_plan(files: SeedFiles, vocabularies: Vocabularies) -> Plan:
     """Check every record against the vocabularies, each other and the source texts."""
-    planner = Planner(files, vocabularies)
+    planner = SeedPlanner(files, vocabularies)
     planner.sources()
     planner.actors()
     planner.places()

@@ -1,0 +1,607 @@
+"""Grounded writes over HTTP: tokens and scopes, the seeder's checks, one transaction per
+request (the database unchanged after every refusal), safe retries, origin 'api', and
+rows a reseed leaves alone.
+
+One seeded database for the module: each test writes rows of its own keys, and a
+refusal is checked against a snapshot taken just before it.
+"""
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from httpx2 import Response
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from nexusdb.api import create_app
+from nexusdb.config import Settings
+from nexusdb.grounding import split_segments
+from nexusdb.repositories import TokenRepository
+from nexusdb.seeding.loader import seed
+from tests.conftest import api_client
+from tests.support import SEEDS, Databases, make_engine, snapshot
+
+ARTICLE = "security-lense-iran-russia-nexus"
+QUOTE = "Iran provided its prestigious ballistic missiles"
+TEXT = (
+    "Field notes\n"
+    "\n"
+    "Drones launched from the south struck a depot near the river crossing on Tuesday,"
+    " according to two residents who spoke to our reporter after the attack ended.\n"
+    "  Officials did not confirm the strike, and said that an inquiry would decide within"
+    " a month whether the depot had held any weapons at all, or only grain.  \n"
+    "The depot held grain.\n"
+)
+
+
+@dataclass(frozen=True)
+class World:
+    url: str
+    engine: Engine
+    client: TestClient
+    write: dict[str, str]
+    read: dict[str, str]
+    revoked: dict[str, str]
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture(scope="module")
+def world(databases: Databases, template_name: str) -> Iterator[World]:
+    url = databases.create("writes", template=template_name)
+    engine = make_engine(url)
+    seed(engine, SEEDS)
+    with Session(engine) as session, session.begin():
+        tokens = TokenRepository(session)
+        write = tokens.create("writer", "write")[1]
+        read = tokens.create("reader", "read")[1]
+        revoked = tokens.create("gone", "write")[1]
+        tokens.revoke("gone")
+    with api_client(url) as client:
+        yield World(url, engine, client, _bearer(write), _bearer(read), _bearer(revoked))
+    engine.dispose()
+
+
+def scalar(engine: Engine, query: str, **parameters: Any) -> Any:
+    with engine.connect() as connection:
+        return connection.execute(text(query), parameters).scalar()
+
+
+def refused(world: World, method: str, path: str, body: Any, **headers: str) -> Response:
+    """A request that must be refused: the database is the same after it."""
+    before = snapshot(world.engine)
+    response = world.client.request(method, path, json=body, headers={**world.write, **headers})
+    assert response.status_code >= 400, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert snapshot(world.engine) == before
+    return response
+
+
+def new_key(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def claim_body(key: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "key": key,
+        "source": ARTICLE,
+        "kind": "fact",
+        "certainty": "asserted",
+        "text": "Iran supplied Russia with ballistic missiles.",
+        "quote": QUOTE,
+        "about": ["iran", "russia"],
+    } | fields
+
+
+def post(world: World, path: str, body: dict[str, Any], **headers: str) -> Response:
+    return world.client.post(path, json=body, headers={**world.write, **headers})
+
+
+# -- tokens --------------------------------------------------------------------------------
+
+
+def test_a_write_without_a_token_is_a_401_with_a_bearer_challenge(world: World) -> None:
+    before = snapshot(world.engine)
+    response = world.client.post("/claims", json=claim_body(new_key("no-token")))
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert response.json()["type"] == "urn:nexusdb:problem:unauthorized"
+    assert response.json()["detail"].startswith("this needs a bearer token")
+    assert snapshot(world.engine) == before
+
+
+@pytest.mark.parametrize(
+    ("token", "status", "challenge", "detail"),
+    [
+        ("unknown", 401, 'Bearer error="invalid_token"', "the bearer token is not one of"),
+        ("revoked", 401, 'Bearer error="invalid_token"', "the token 'gone' was revoked at 20"),
+        (
+            "read",
+            403,
+            'Bearer error="insufficient_scope", scope="write"',
+            "the token 'reader' has scope 'read'; writes need a write token",
+        ),
+    ],
+)
+def test_a_write_needs_a_live_write_token(
+    world: World, token: str, status: int, challenge: str, detail: str
+) -> None:
+    headers = {
+        "unknown": _bearer("nxdb_" + "x" * 43),
+        "revoked": world.revoked,
+        "read": world.read,
+    }[token]
+    before = snapshot(world.engine)
+    response = world.client.post("/claims", json=claim_body(new_key("scope")), headers=headers)
+    assert response.status_code == status
+    assert response.headers["www-authenticate"] == challenge
+    assert response.json()["detail"].startswith(detail)
+    assert snapshot(world.engine) == before
+
+
+def test_reads_are_open_unless_the_setting_asks_for_a_token(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert world.client.get(f"/sources/{ARTICLE}").status_code == 200
+    monkeypatch.setenv("NEXUSDB_API_READ_TOKEN_REQUIRED", "true")
+    assert Settings().api_read_token_required is True
+    with TestClient(create_app(world.url, Settings()), raise_server_exceptions=False) as closed:
+        anonymous = closed.get(f"/sources/{ARTICLE}")
+        assert anonymous.status_code == 401
+        assert anonymous.headers["www-authenticate"] == "Bearer"
+        assert closed.get("/sources", headers=world.revoked).status_code == 401
+        assert closed.get(f"/sources/{ARTICLE}", headers=world.read).status_code == 200
+        assert closed.get(f"/sources/{ARTICLE}", headers=world.write).status_code == 200
+        assert closed.get("/health").status_code == 200
+
+
+# -- sources -------------------------------------------------------------------------------
+
+
+def test_a_source_is_segmented_as_the_seeder_segments_its_files(world: World) -> None:
+    key = new_key("field-notes")
+    body = {
+        "key": key,
+        "kind": "news_report",
+        "title": "Field notes",
+        "published": "2024-11",
+        "reliability": "C",
+        "authors": ["asif-aziz"],
+        "text": TEXT,
+    }
+    response = post(world, "/sources", body)
+    assert response.status_code == 201, response.text
+    assert response.headers["location"] == f"/sources/{key}"
+    expected = split_segments(TEXT)
+    assert response.json() == {
+        "kind": "source",
+        "key": key,
+        "origin": "api",
+        "created": True,
+        "location": f"/sources/{key}",
+        "rows": {"source": 1, "source_segment": len(expected), "source_author": 1},
+    }
+    with world.engine.connect() as connection:
+        stored = connection.execute(
+            text(
+                "SELECT g.ordinal, g.kind, g.start_offset, g.end_offset, g.text"
+                " FROM source_segment g JOIN source s ON s.id = g.source_id"
+                " WHERE s.key = :key ORDER BY g.ordinal"
+            ),
+            {"key": key},
+        ).all()
+    assert [tuple(row) for row in stored] == [
+        (s.ordinal, s.kind, s.start, s.end, s.text) for s in expected
+    ]
+    assert [s.kind for s in expected] == ["heading", "paragraph", "paragraph", "heading"]
+    assert scalar(world.engine, "SELECT origin FROM source WHERE key = :k", k=key) == "api"
+    shown = world.client.get(f"/sources/{key}").json()
+    assert (shown["published"], shown["published_precision"]) == ("2024-11", "month")
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "problem", "detail"),
+    [
+        (
+            {"kind": "blog"},
+            422,
+            "unknown-code",
+            "field 'kind': unknown source kind 'blog' (known: article, background, book,",
+        ),
+        ({"authors": ["nobody"]}, 422, "unknown-key", "field 'authors[0]': unknown actor key"),
+        ({"published": "2024-13"}, 422, "invalid-parameter", "body field 'published'"),
+        ({"key": ARTICLE}, 409, "key-exists", "a source with this key exists already"),
+        ({"colour": "red"}, 422, "invalid-parameter", "body field 'colour': Extra inputs"),
+    ],
+)
+def test_a_bad_source_is_a_problem_and_writes_nothing(
+    world: World, change: dict[str, Any], status: int, problem: str, detail: str
+) -> None:
+    body = {"key": new_key("bad-source"), "kind": "article", "title": "T", "text": TEXT}
+    response = refused(world, "POST", "/sources", body | change)
+    assert response.status_code == status
+    assert response.json()["type"] == f"urn:nexusdb:problem:{problem}"
+    assert detail in response.json()["detail"]
+
+
+# -- claims --------------------------------------------------------------------------------
+
+
+def test_a_quoted_claim_is_located_in_its_source(world: World) -> None:
+    key = new_key("api-claim")
+    response = post(world, "/claims", claim_body(key))
+    assert response.status_code == 201, response.text
+    assert response.json()["rows"] == {"claim": 1, "claim_actor": 2}
+    with world.engine.connect() as connection:
+        row = connection.execute(
+            text(
+                "SELECT c.origin, c.quote, substr(g.text, c.span_start - g.start_offset + 1,"
+                " c.span_end - c.span_start), a.key FROM claim c"
+                " JOIN source_segment g ON g.id = c.segment_id"
+                " JOIN actor a ON a.id = c.claimant_id WHERE c.key = :key"
+            ),
+            {"key": key},
+        ).one()
+    # The claimant defaults to the source's first author, as in the seed.
+    assert tuple(row) == ("api", QUOTE, QUOTE, "asif-aziz")
+
+
+def test_a_claim_on_a_source_written_over_the_api(world: World) -> None:
+    source = new_key("notes")
+    post(world, "/sources", {"key": source, "kind": "article", "title": "N", "text": TEXT})
+    body = claim_body(new_key("depot"), source=source, quote="The depot held grain.", about=[])
+    body["claimant"] = "iran"
+    assert post(world, "/claims", body).status_code == 201
+    start = TEXT.index("The depot held grain.")
+    spans = scalar(world.engine, "SELECT span_start FROM claim WHERE key = :key", key=body["key"])
+    assert spans == start
+
+
+def test_a_quote_not_in_its_source_shows_the_nearest_passage(world: World) -> None:
+    body = claim_body(new_key("misquote"), quote="Iran provided its prestigeous ballistic missiles")
+    response = refused(world, "POST", "/claims", body)
+    assert response.status_code == 422
+    problem = response.json()
+    assert problem["type"] == "urn:nexusdb:problem:quote-not-found"
+    assert problem["detail"].startswith(
+        f"claim '{body['key']}': field 'quote': quote not found in the source;"
+        " nearest passage in paragraph"
+    )
+    assert (
+        "'Iran provided its prestigious ballistic missiles'; first difference at character 26:"
+        " quote has 'e', source has 'i'"
+    ) in problem["detail"]
+    assert problem["instance"] == "/claims"
+
+
+@pytest.mark.parametrize(
+    ("change", "problem", "detail"),
+    [
+        (
+            {"certainty": "sure"},
+            "unknown-code",
+            "field 'certainty': unknown certainty 'sure' (known: asserted, possible, probable,"
+            " speculative)",
+        ),
+        ({"quote": "that"}, "quote-not-found", "field 'quote': quote occurs"),
+        ({"claimant": "atlantis"}, "unknown-key", "field 'claimant': unknown actor key 'atlantis'"),
+        (
+            {"source": "times-of-israel-report"},
+            "no-text",
+            "source 'times-of-israel-report' has no text to quote from",
+        ),
+        (
+            {"record_id": "r-1"},
+            "invalid-parameter",
+            "a claim is grounded by a quote or by a record_id, exactly one",
+        ),
+        ({"key": "Not A Key"}, "invalid-parameter", "body field 'key': String should match"),
+    ],
+)
+def test_a_bad_claim_is_a_problem_and_writes_nothing(
+    world: World, change: dict[str, Any], problem: str, detail: str
+) -> None:
+    response = refused(world, "POST", "/claims", claim_body(new_key("bad-claim")) | change)
+    assert response.status_code == 422
+    assert response.json()["type"] == f"urn:nexusdb:problem:{problem}"
+    assert detail in response.json()["detail"]
+
+
+def test_a_claim_grounded_by_a_dataset_record(world: World) -> None:
+    key = new_key("record-claim")
+    body = claim_body(key, quote=None, record_id="UKR1234", record_field="notes")
+    body["record_data"] = {"fatalities": 3}
+    assert post(world, "/claims", body).status_code == 201
+    with world.engine.connect() as connection:
+        row = connection.execute(
+            text(
+                "SELECT record_id, record_field, record_data, segment_id, origin"
+                " FROM claim WHERE key = :key"
+            ),
+            {"key": key},
+        ).one()
+    assert tuple(row) == ("UKR1234", "notes", {"fatalities": 3}, None, "api")
+
+
+# -- events and relationships --------------------------------------------------------------
+
+
+def event_body(key: str, evidence: list[Any], **fields: Any) -> dict[str, Any]:
+    return {
+        "key": key,
+        "type": "arms_transfer",
+        "title": "Iran ships drones to Russia",
+        "start": "2022-08",
+        "factuality": "occurred",
+        "evidence": evidence,
+        "participants": [
+            {"actor": "iran", "role": "initiator", "evidence": evidence},
+            {"actor": "russia", "role": "target", "evidence": evidence},
+        ],
+    } | fields
+
+
+def test_an_event_rests_on_the_claims_it_names(world: World) -> None:
+    claim = new_key("event-claim")
+    post(world, "/claims", claim_body(claim))
+    key = new_key("api-event")
+    response = post(world, "/events", event_body(key, [claim, "iran-supplied-missiles-and-uavs"]))
+    assert response.status_code == 201, response.text
+    assert response.json()["rows"] == {
+        "event": 1,
+        "event_evidence": 2,
+        "event_participant": 2,
+        "event_participant_evidence": 4,
+    }
+    with world.engine.connect() as connection:
+        row = connection.execute(
+            text(
+                "SELECT e.origin, e.start_date::text, e.start_precision, e.date_basis,"
+                " array_agg(c.key ORDER BY c.key) FROM event e"
+                " JOIN event_evidence v ON v.event_id = e.id JOIN claim c ON c.id = v.claim_id"
+                " WHERE e.key = :key GROUP BY 1, 2, 3, 4"
+            ),
+            {"key": key},
+        ).one()
+    assert tuple(row) == (
+        "api",
+        "2022-08-01",
+        "month",
+        "source_text",
+        sorted([claim, "iran-supplied-missiles-and-uavs"]),
+    )
+    assert scalar(world.engine, "SELECT count(*) FROM unsupported_fact") == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "problem", "detail"),
+    [
+        ({"evidence": []}, "invalid-parameter", "body field 'evidence': List should have at least"),
+        ({"evidence": ["no-such-claim"]}, "unknown-key", "unknown claim key 'no-such-claim'"),
+        ({"type": "party"}, "unknown-code", "field 'type': unknown event type 'party' (known: "),
+        (
+            {"start": "2025-01"},
+            "invalid-record",
+            "2025-01 is after 'security-lense-iran-russia-nexus' was published (2024-11-21)",
+        ),
+        ({"parent": "no-such-event"}, "unknown-key", "unknown event key 'no-such-event'"),
+        (
+            {"parent": "us-presidential-election-2024"},
+            "invalid-record",
+            "does not lie within parent 'us-presidential-election-2024'",
+        ),
+    ],
+)
+def test_a_bad_event_is_a_problem_and_writes_nothing(
+    world: World, change: dict[str, Any], problem: str, detail: str
+) -> None:
+    body = event_body(new_key("bad-event"), ["iran-supplied-missiles-and-uavs"]) | change
+    response = refused(world, "POST", "/events", body)
+    assert response.status_code == 422
+    assert response.json()["type"] == f"urn:nexusdb:problem:{problem}"
+    assert detail in response.json()["detail"]
+
+
+def relationship_body(key: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "key": key,
+        "subject": "iran",
+        "type": "cooperates_with",
+        "object": "hamas",
+        "start": "2023",
+        "certainty": "possible",
+        "evidence": ["hard-line-not-as-easy"],
+    } | fields
+
+
+def test_a_relationship_no_surer_than_its_claims(world: World) -> None:
+    key = new_key("api-relationship")
+    response = post(world, "/relationships", relationship_body(key))
+    assert response.status_code == 201, response.text
+    assert scalar(world.engine, "SELECT count(*) FROM overstated_relationship") == 0
+    stored = scalar(
+        world.engine, "SELECT certainty || ' ' || origin FROM relationship WHERE key = :k", k=key
+    )
+    assert stored == "possible api"
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "problem", "detail"),
+    [
+        (
+            {"certainty": "asserted"},
+            422,
+            "overstated",
+            "'asserted' is stronger than the strongest claim it cites ('possible':"
+            " 'hard-line-not-as-easy')",
+        ),
+        (
+            {"evidence": [{"claim": "hard-line-not-as-easy", "stance": "disputes"}]},
+            422,
+            "no-evidence",
+            "no claim supports it",
+        ),
+        ({"object": "iran"}, 422, "invalid-parameter", "a relationship needs two different"),
+        (
+            {"type": "supplies_arms_to", "object": "russia", "start": "2022", "end": "2023"},
+            409,
+            "conflict",
+            "relationship_no_overlap_excl",
+        ),
+    ],
+)
+def test_a_bad_relationship_is_a_problem_and_writes_nothing(
+    world: World, change: dict[str, Any], status: int, problem: str, detail: str
+) -> None:
+    body = relationship_body(new_key("bad-relationship")) | change
+    if change.get("type") == "supplies_arms_to":
+        body |= {"certainty": "asserted", "evidence": ["iran-supplied-missiles-and-uavs"]}
+        body["basis"] = "source_text"
+    response = refused(world, "POST", "/relationships", body)
+    assert response.status_code == status, response.text
+    assert response.json()["type"] == f"urn:nexusdb:problem:{problem}"
+    assert detail in response.json()["detail"]
+
+
+# -- retries -------------------------------------------------------------------------------
+
+
+def test_a_put_with_a_key_of_the_clients_choosing_is_safe_to_retry(world: World) -> None:
+    key = new_key("put-claim")
+    body = claim_body(key)
+    first = world.client.put(f"/claims/{key}", json=body, headers=world.write)
+    assert first.status_code == 201, first.text
+    assert first.json()["created"] is True
+    before = snapshot(world.engine)
+    again = world.client.put(f"/claims/{key}", json=body, headers=world.write)
+    assert again.status_code == 200
+    assert again.json() == first.json() | {"created": False}
+    assert again.headers["location"] == f"/claims/{key}"
+    assert snapshot(world.engine) == before
+    changed = refused(world, "PUT", f"/claims/{key}", body | {"certainty": "probable"})
+    assert changed.status_code == 409
+    assert "exists already and differs from this one" in changed.json()["detail"]
+    elsewhere = refused(world, "PUT", f"/claims/{new_key('other')}", body)
+    assert elsewhere.json()["type"] == "urn:nexusdb:problem:key-mismatch"
+    seed_row = refused(
+        world, "PUT", "/claims/iran-russia-security-nexus", claim_body("iran-russia-security-nexus")
+    )
+    assert seed_row.status_code == 409
+
+
+def test_put_works_for_every_kind(world: World) -> None:
+    source, claim = new_key("put-source"), new_key("put-event-claim")
+    event, relationship = new_key("put-event"), new_key("put-relationship")
+    writes = [
+        (f"/sources/{source}", {"key": source, "kind": "article", "title": "P", "text": TEXT}),
+        (f"/claims/{claim}", claim_body(claim, certainty="probable")),
+        (f"/events/{event}", event_body(event, [claim])),
+        (
+            f"/relationships/{relationship}",
+            relationship_body(
+                relationship, certainty="probable", evidence=[claim], start="2010", end="2010"
+            ),
+        ),
+    ]
+    for path, body in writes:
+        assert world.client.put(path, json=body, headers=world.write).status_code == 201, path
+    before = snapshot(world.engine)
+    for path, body in writes:
+        again = world.client.put(path, json=body, headers=world.write)
+        assert (again.status_code, again.json()["created"]) == (200, False), path
+    assert snapshot(world.engine) == before
+
+
+def test_an_idempotency_key_replays_the_first_response(world: World) -> None:
+    body = claim_body(new_key("idempotent"))
+    key = str(uuid.uuid4())
+    first = post(world, "/claims", body, **{"Idempotency-Key": key})
+    assert first.status_code == 201
+    before = snapshot(world.engine)
+    again = post(world, "/claims", body, **{"Idempotency-Key": key})
+    assert (again.status_code, again.content) == (201, first.content)
+    assert again.headers["idempotent-replayed"] == "true"
+    assert again.headers["location"] == first.headers["location"]
+    assert snapshot(world.engine) == before
+    other = refused(world, "POST", "/claims", body | {"text": "Else."}, **{"Idempotency-Key": key})
+    assert other.status_code == 422
+    assert other.json()["type"] == "urn:nexusdb:problem:idempotency-key-reused"
+    # Without the key, the same body is a new request and clashes with the claim.
+    assert refused(world, "POST", "/claims", body).status_code == 409
+
+
+def test_a_refused_request_stores_no_response_for_its_key(world: World) -> None:
+    key = str(uuid.uuid4())
+    body = claim_body(new_key("fixed-later"), quote="Iran sold Russia")
+    refused(world, "POST", "/claims", body, **{"Idempotency-Key": key})
+    fixed = post(world, "/claims", body | {"quote": QUOTE}, **{"Idempotency-Key": key})
+    assert fixed.status_code == 201, fixed.text
+
+
+def test_an_idempotency_key_is_kept_for_a_day(world: World) -> None:
+    key = str(uuid.uuid4())
+    body = claim_body(new_key("day-old"))
+    assert post(world, "/claims", body, **{"Idempotency-Key": key}).status_code == 201
+    with world.engine.begin() as connection:
+        connection.execute(
+            text(
+                "UPDATE api_idempotency SET created_at = now() - interval '25 hours'"
+                " WHERE key = :key"
+            ),
+            {"key": key},
+        )
+    later = post(world, "/claims", body | {"key": new_key("next-day")}, **{"Idempotency-Key": key})
+    assert later.status_code == 201
+    assert scalar(world.engine, "SELECT count(*) FROM api_idempotency WHERE key = :k", k=key) == 1
+
+
+# -- the seed leaves API rows alone --------------------------------------------------------
+
+
+def test_a_reseed_keeps_what_the_api_wrote(world: World) -> None:
+    source, claim, event = new_key("kept-source"), new_key("kept-claim"), new_key("kept-event")
+    post(world, "/sources", {"key": source, "kind": "article", "title": "K", "text": TEXT})
+    post(world, "/claims", claim_body(claim, source=source, quote="The depot held grain."))
+    post(world, "/events", event_body(event, [claim, "iran-supplied-missiles-and-uavs"]))
+    before = snapshot(world.engine)
+    report = seed(world.engine, SEEDS)
+    assert report is not None
+    assert not report.changed
+    assert snapshot(world.engine) == before
+    origins = scalar(
+        world.engine,
+        "SELECT string_agg(DISTINCT origin, ',') FROM (SELECT origin FROM source WHERE key = :s"
+        " UNION ALL SELECT origin FROM claim WHERE key = :c"
+        " UNION ALL SELECT origin FROM event WHERE key = :e) AS rows",
+        s=source,
+        c=claim,
+        e=event,
+    )
+    assert origins == "api"
+
+
+def test_a_seed_claim_an_api_event_rests_on_is_not_deleted(world: World, tmp_path: Path) -> None:
+    from tests.test_seeding import UNCITED_CLAIM, by_key, edit_yaml
+
+    event = new_key("rests-on-seed")
+    seed_claims = UNCITED_CLAIM.replace(
+        "WHERE NOT EXISTS", "WHERE c.origin = 'seed' AND NOT EXISTS"
+    )
+    cited = scalar(world.engine, seed_claims)
+    assert post(world, "/events", event_body(event, [cited])).status_code == 201
+    copy = tmp_path / "seeds"
+    copy.mkdir()
+    for path in SEEDS.iterdir():
+        (copy / path.name).write_bytes(path.read_bytes())
+    edit_yaml(copy / "claims.yaml", lambda records: records.remove(by_key(records, cited)))
+    before = snapshot(world.engine)
+    with pytest.raises(Exception, match=f"claim '{cited}' is used by event_evidence of event"):
+        seed(world.engine, copy)
+    assert snapshot(world.engine) == before
