@@ -59,3 +59,31 @@ def test_a_quote_with_straight_quotes_reports_the_nearest_passage_and_difference
 def test_a_quote_across_two_paragraphs_is_refused() -> None:
     with pytest.raises(QuoteNotFoundError, match="more than one paragraph"):
         locate_quote(ARTICLE, SEGMENTS, "Landscape\n\nAfter Republicans")
+
+
+@pytest.mark.parametrize(
+    ("quote", "difference"),
+    [
+        # A word replaced by a shorter one: the passage still starts where the quote does.
+        ("Iran provided its famous ballistic missiles", "quote has 'fam', source has 'prestigi'"),
+        ("Iran provided its prestigeous ballistic missiles", "quote has 'e', source has 'i'"),
+        # A word dropped: the passage runs to the quote's last words.
+        (
+            "Iran provided ballistic missiles to Russia",
+            "quote has '', source has ' its prestigious'",
+        ),
+    ],
+)
+def test_the_nearest_passage_lines_up_a_misquote_of_another_length(
+    quote: str, difference: str
+) -> None:
+    text = (
+        "Intro.\n\nThe depot held grain."
+        " Iran provided its prestigious ballistic missiles to Russia."
+    )
+    with pytest.raises(QuoteNotFoundError) as raised:
+        locate_quote(text, split_segments(text), quote)
+    message = str(raised.value)
+    passage = message.split("nearest passage in paragraph 2: ")[1].split("; first difference")[0]
+    assert passage.startswith("'Iran provided its prestigious ballistic missiles")
+    assert message.endswith(difference)

@@ -63,24 +63,51 @@ def _occurrences(text: str, quote: str) -> list[int]:
     return found
 
 
+# Matching runs shorter than this are chance (a shared letter), not the quote's words.
+ALIGNED_RUN = 3
+
+
+def _aligned_passage(text: str, quote: str, anchor: difflib.Match) -> str:
+    """The stretch of `text` that `quote` was meant to copy: from where the quote's first
+    matching words fall to where its last ones do, so a word changed, added or dropped
+    does not shift the passage shown."""
+    window_start = max(anchor.a - anchor.b - len(quote), 0)
+    window = text[window_start : anchor.a - anchor.b + 2 * len(quote)]
+    blocks = [
+        block
+        for block in difflib.SequenceMatcher(
+            None, window, quote, autojunk=False
+        ).get_matching_blocks()
+        if block.size >= ALIGNED_RUN
+    ]
+    if not blocks:
+        start = max(anchor.a - anchor.b, 0)
+        return text[start : start + len(quote)]
+    first, last = blocks[0], blocks[-1]
+    start = max(first.a - first.b, 0)
+    end = last.a + last.size + (len(quote) - last.b - last.size)
+    return window[start:end]
+
+
 def _nearest(quote: str, segments: list[Segment]) -> str:
-    """Where the quote most nearly appears, and the first character where it differs."""
-    best_size, best_segment, best_start = 0, segments[0], 0
+    """Where the quote most nearly appears, and the first place where it differs."""
+    best_size, best_segment, best_match = 0, segments[0], difflib.Match(0, 0, 0)
     for segment in segments:
         matcher = difflib.SequenceMatcher(None, segment.text, quote, autojunk=False)
         match = matcher.find_longest_match(0, len(segment.text), 0, len(quote))
         if match.size > best_size:
-            best_size, best_segment, best_start = match.size, segment, match.a - match.b
-    start = max(best_start, 0)
-    passage = best_segment.text[start : start + len(quote)]
-    for index, (wanted, found) in enumerate(zip(quote, passage, strict=False)):
-        if wanted != found:
+            best_size, best_segment, best_match = match.size, segment, match
+    passage = _aligned_passage(best_segment.text, quote, best_match)
+    nearest = f"nearest passage in paragraph {best_segment.ordinal}: {passage!r}"
+    operations = difflib.SequenceMatcher(None, quote, passage, autojunk=False).get_opcodes()
+    for operation, quote_start, quote_end, passage_start, passage_end in operations:
+        if operation != "equal":
             return (
-                f"nearest passage in paragraph {best_segment.ordinal}: {passage!r}; "
-                f"first difference at character {index + 1}: quote has {wanted!r}, "
-                f"source has {found!r}"
+                f"{nearest}; first difference at character {quote_start + 1}: quote has"
+                f" {quote[quote_start:quote_end]!r}, source has"
+                f" {passage[passage_start:passage_end]!r}"
             )
-    return f"nearest passage in paragraph {best_segment.ordinal}: {passage!r}"
+    return nearest
 
 
 def locate_quote(
