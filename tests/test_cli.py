@@ -82,6 +82,16 @@ def test_sql_reads_a_file(seeded: str, tmp_path: Path) -> None:
     assert invoke("sql", str(query), "-f", "csv").stdout == "code\nstate\n"
 
 
+def test_sql_longer_than_a_file_name_is_a_query(seeded: str) -> None:
+    # Taken for a path, a query of more than 255 bytes made stat() fail with a traceback.
+    padding = " ".join(f"AND {n} = {n}" for n in range(40))
+    query = f"SELECT code FROM actor_kind WHERE code = 'state' {padding}"
+    assert len(query.encode()) > 255
+    result = invoke("sql", query, "-f", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "code\nstate\n"
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [

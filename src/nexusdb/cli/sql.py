@@ -16,6 +16,14 @@ from nexusdb.db.roles import create_reader_role
 from nexusdb.db.tools import client_connection, find_program, server_major
 
 
+def _names_a_file(path: Path) -> bool:
+    """Whether the argument is a file; a query too long to be a file name is not one."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
 def _read_query(query_or_file: str) -> str:
     """The SQL itself, a file holding it, or `-` for standard input."""
     if query_or_file == "-":
@@ -23,7 +31,7 @@ def _read_query(query_or_file: str) -> str:
         check_text(query, "standard input")
         return query
     path = Path(query_or_file)
-    if path.is_file():
+    if _names_a_file(path):
         try:
             query = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as error:
