@@ -6,13 +6,16 @@ exact counts after every kind of write, pages return every row once in order, th
 keeps the most evidenced neighbours, search's top 20 is the exact one where checkable.
 """
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
+from nexusdb.db import migrations
 from nexusdb.repositories import ActorRepository, EventRepository, InvalidCursorError
 from nexusdb.repositories.base import RecordNotFoundError
 from nexusdb.schemas.read import KeyedRead, Page
@@ -397,3 +400,70 @@ def test_search_is_exact_for_rare_words_and_bounded_for_common_ones(hub: Session
     common = search(hub, "military", "50")
     assert len(common) == 20
     assert {kind for kind, *_ in common} == {"claim"}
+
+
+def create_find_actor_before(session: Session) -> None:
+    """find_actor as it was before it probed with raised thresholds, as `find_actor_before`:
+    every name at least pg_trgm.word_similarity_threshold alike, ranked in full."""
+    script = ScriptDirectory.from_config(migrations.alembic_config())
+    before = script.get_revision("acdb9dfa1dc8").module.FIND_ACTOR
+    session.execute(text(before.replace("find_actor", "find_actor_before")))
+
+
+BEFORE = "SELECT * FROM find_actor_before(:name, :max_rows)"
+
+# Names built like a large import's: a made-up word and a common ending, so that a typed
+# name shares most of its trigrams with thousands of others, many of them equally alike.
+CROWDED_NAMES = """
+INSERT INTO actor (key, kind, name)
+SELECT format('named-%s', i), 'armed_group',
+       initcap(syllable[1 + i % 17] || syllable[1 + i / 17 % 19] || syllable[1 + i / 323 % 5])
+       || (ARRAY[' Liberation Front', ' Petroleum Company', ' Brigades', ''])[1 + i % 4]
+FROM generate_series(1, 6000) AS i,
+     LATERAL (SELECT string_to_array(
+         'ka ra vo ni sha tel mar dun is ob lor zen ba qu fir ost el mir gal', ' '))
+         AS s (syllable);
+
+INSERT INTO actor_alias (actor_id, name, language, kind)
+SELECT id, upper(left(name, 3)) || ' Front', 'en', 'abbreviation'
+FROM actor WHERE key LIKE 'named-%' AND key LIKE '%7';
+"""
+
+
+def test_find_actor_ranks_like_the_full_search(session: Session) -> None:
+    session.execute(text(CROWDED_NAMES))
+    create_find_actor_before(session)
+    names = session.execute(
+        text("SELECT name FROM actor WHERE key LIKE 'named-%' ORDER BY key LIMIT 60")
+    ).scalars()
+    typed = [
+        *(name[:4] + name[5:] for name in names),  # a letter dropped, as benchmarks type
+        "Liberation Front",
+        "Petroleum Compnay",
+        "Kara",
+        "KAR Front",
+        "named-17",
+        "Zzyzx",
+    ]
+    crowded = 0
+    for name, max_rows in itertools.product(typed, (1, 10, 50)):
+        params = {"name": name, "max_rows": max_rows}
+        found = session.execute(text("SELECT * FROM find_actor(:name, :max_rows)"), params).all()
+        assert found == session.execute(text(BEFORE), params).all(), params
+        crowded += len(found) == max_rows
+    # Most typed names met more alike names than the list holds, and more than the first
+    # probe's sample of 64: the raised thresholds were exercised.
+    assert crowded > len(typed) * 3 // 2
+    alike = "SELECT count(*) FROM actor WHERE 'petroleum compnay' <% normalize_name(name)"
+    assert session.execute(text(alike)).scalar_one() > 1000
+
+
+def test_find_actor_keeps_the_callers_threshold(session: Session) -> None:
+    session.execute(text(CROWDED_NAMES))
+    create_find_actor_before(session)
+    session.execute(text("SET LOCAL pg_trgm.word_similarity_threshold = 0.8"))
+    params = {"name": "Karavo Liberation Frnt", "max_rows": 10}
+    found = session.execute(text("SELECT * FROM find_actor(:name, :max_rows)"), params).all()
+    assert found == session.execute(text(BEFORE), params).all()
+    assert all(similarity >= 0.8 for *_, similarity in found)
+    assert session.execute(text("SHOW pg_trgm.word_similarity_threshold")).scalar_one() == "0.8"
