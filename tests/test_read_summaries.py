@@ -467,3 +467,47 @@ def test_find_actor_keeps_the_callers_threshold(session: Session) -> None:
     assert found == session.execute(text(BEFORE), params).all()
     assert all(similarity >= 0.8 for *_, similarity in found)
     assert session.execute(text("SHOW pg_trgm.word_similarity_threshold")).scalar_one() == "0.8"
+
+
+# A second hub sharing half the first one's spokes, with links weighed otherwise, and an
+# actor next to both: its second level meets two lists longer than the cap.
+SECOND_HUB = """
+INSERT INTO actor (key, kind, name)
+VALUES ('hub-b', 'state', 'Hub B'), ('between', 'person', 'Between');
+
+INSERT INTO relationship (key, subject_id, relationship_type, object_id)
+SELECT format('hub-b-to-%s', spoke.key), hub.id, 'opposes', spoke.id
+FROM actor AS spoke, actor AS hub
+WHERE hub.key = 'hub-b' AND spoke.key LIKE 'spoke-%' AND right(spoke.key, 1) IN ('1', '3', '6')
+UNION ALL
+SELECT format('between-to-%s', hub.key), b.id, 'supports', hub.id
+FROM actor AS b, actor AS hub
+WHERE b.key = 'between' AND hub.key IN ('hub', 'hub-b', 'spoke-0042');
+
+INSERT INTO relationship_evidence (relationship_id, claim_id, stance)
+SELECT r.id, c.id, 'supports'
+FROM relationship AS r
+CROSS JOIN LATERAL generate_series(1, 1 + abs(hashtext(r.key)) % 9) AS k (k)
+JOIN claim AS c ON c.record_id = (k.k * 31 + abs(hashtext(r.key)) % 1000)::text
+WHERE r.key LIKE 'hub-b-to-%' OR r.key LIKE 'between-to-%';
+"""
+
+
+def test_the_walk_returns_what_it_did_before_the_cut(hub: Session) -> None:
+    """The level read down to the best list's cut gives the previous revision's rows."""
+    hub.execute(text(SECOND_HUB))
+    script = ScriptDirectory.from_config(migrations.alembic_config())
+    before = script.get_revision("81c91680397b").module.ACTOR_NEIGHBOURHOOD
+    hub.execute(text(before.replace("actor_neighbourhood", "actor_neighbourhood_before")))
+    for call in (
+        "('between', 2, max_rows => 700)",
+        "('between', 2, max_rows => 2500)",
+        "('between', 3, max_rows => 4000)",
+        "('between', 2, max_rows => NULL)",
+        "('spoke-0003', 2, max_rows => 90)",
+        "('hub-b', 2, max_rows => 1500)",
+        "('between', 2, include_anonymous => true, max_rows => 30)",
+    ):
+        now = hub.execute(text(f"SELECT * FROM actor_neighbourhood{call}")).all()
+        assert now == hub.execute(text(f"SELECT * FROM actor_neighbourhood_before{call}")).all()
+        assert len(now) > 1

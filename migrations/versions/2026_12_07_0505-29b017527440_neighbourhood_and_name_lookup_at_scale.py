@@ -7,10 +7,13 @@ p95 was 45 ms against a target of 20, and find_actor's 21 ms against 10:
   frontier actor, whether or not they had been found already, then de-duplicated them by
   sorting every link with its path text, and joined `actor` twice for up to max_rows
   actors (once for the paths, once for the result). A level now reads, per frontier
-  actor, only neighbours not found yet and only as many as the level has room for (which
-  is still enough to hold the level's best: see the function's comment), picks each
-  neighbour's heaviest link by integer rank rather than by path text, and joins `actor`
-  once for the rows it keeps, carrying key, name and kind to the result.
+  actor, only neighbours not found yet, only as many as the level has room for, and
+  only down to a cut: the best of the frontier actors' room-th new link, below which
+  nothing can be kept (that actor alone has enough better ones), so a second level
+  meeting several hubs reads about one hub's worth of links, not each hub's. Each
+  neighbour's heaviest link is found by one hash aggregate instead of sorting the links
+  with their path text, and `actor` is joined once, carrying key, name and kind to the
+  result.
 - `find_actor` checked every name sharing enough trigrams with the query: a name made of
   common words ("... Petroleum Company") matched thousands, each rechecked with
   word_similarity, to return ten. It now looks at a sample of the matches first, and
@@ -51,11 +54,12 @@ ACTOR_NEIGHBOURHOOD = """
 --
 -- A breadth-first walk, one level at a time, never returning to an actor found. Without
 -- type or date filters a level reads actor_adjacency in weight order: of each frontier
--- actor, its neighbours not found yet, at most as many as the level has room for. That
--- holds the level's best: a neighbour further down an actor's list has that many new
--- neighbours ahead of it, each at least as heavy (then lower id) through that actor
--- alone. With filters a level reads the matching relationships (actor_neighbours) and
--- weighs them the same way. `actor` is read once per actor kept.
+-- actor, its neighbours not found yet, at most as many as the level has room for, and
+-- none below the cut (see `cut`). That holds the level's best: a neighbour further down
+-- an actor's list has that many new neighbours ahead of it, each at least as heavy (then
+-- lower id) through that actor alone. With filters a level reads the matching
+-- relationships (actor_neighbours) and weighs them the same way. `actor` is read once
+-- per actor kept.
 CREATE OR REPLACE FUNCTION actor_neighbourhood(
     start_key text,
     max_depth int DEFAULT 2,
@@ -113,27 +117,50 @@ BEGIN
         AND cardinality(frontier_ids) > 0
         AND (room IS NULL OR room > 0) LOOP
         depth := depth + 1;
-        WITH here AS (
-            -- The frontier, each actor numbered in path order (paths are unique).
-            SELECT f.id, f.path, row_number() OVER (ORDER BY f.path COLLATE "C") AS path_rank
-            FROM unnest(frontier_ids, frontier_paths) AS f (id, path)
+        WITH cut AS (
+            -- The best of the frontier actors' room-th new link: that actor alone has
+            -- `room` new neighbours at least as good, so no link below it can be kept,
+            -- and the other actors' lists are read only down to it.
+            SELECT last.weight, last.neighbour_id
+            FROM unnest(frontier_ids) AS here (id)
+            CROSS JOIN LATERAL (
+                SELECT a.weight, a.neighbour_id
+                FROM actor_adjacency AS a
+                WHERE a.actor_id = here.id
+                  AND (actor_neighbourhood.include_anonymous OR NOT a.neighbour_is_anonymous)
+                  AND a.neighbour_id NOT IN (SELECT unnest(found_ids))
+                ORDER BY a.weight DESC, a.neighbour_id
+                OFFSET room - 1
+                LIMIT 1
+            ) AS last
+            -- (A lone frontier actor's list is cut by its LIMIT alone.)
+            WHERE room IS NOT NULL AND NOT filtered AND cardinality(frontier_ids) > 1
+            ORDER BY last.weight DESC, last.neighbour_id
+            LIMIT 1
         ),
         link AS (
+            -- A frontier actor is known by its place in the frontier, which is in path
+            -- order.
             SELECT here.path_rank, adj.neighbour_id, adj.weight
-            FROM here
+            FROM unnest(frontier_ids) WITH ORDINALITY AS here (id, path_rank)
             CROSS JOIN LATERAL (
                 SELECT a.neighbour_id, a.weight
                 FROM actor_adjacency AS a
                 WHERE a.actor_id = here.id
                   AND (actor_neighbourhood.include_anonymous OR NOT a.neighbour_is_anonymous)
                   AND a.neighbour_id NOT IN (SELECT unnest(found_ids))
+                  -- Weights are never negative: no cut, no bound.
+                  AND a.weight >= coalesce((SELECT cut.weight FROM cut), -1)
+                  AND NOT EXISTS (
+                      SELECT FROM cut
+                      WHERE a.weight = cut.weight AND a.neighbour_id > cut.neighbour_id)
                 ORDER BY a.weight DESC, a.neighbour_id
                 LIMIT room
             ) AS adj
             WHERE NOT filtered
             UNION ALL
             SELECT here.path_rank, edge.actor_id, sum(support.n)::int
-            FROM here
+            FROM unnest(frontier_ids) WITH ORDINALITY AS here (id, path_rank)
             JOIN actor_neighbours(frontier_ids, actor_neighbourhood.relationship_types,
                                   actor_neighbourhood.as_of) AS edge
                 ON edge.from_id = here.id
@@ -148,30 +175,35 @@ BEGIN
             GROUP BY here.path_rank, edge.actor_id
         ),
         best AS (
-            -- Each neighbour once, by its heaviest link (then the first path).
-            SELECT DISTINCT ON (link.neighbour_id) link.neighbour_id, link.weight,
-                   link.path_rank
+            -- Each neighbour once, by its heaviest link, then the first path: weight in
+            -- the high 32 bits, 2^31 - path rank in the low ones, so that one hash
+            -- aggregate finds both, without sorting the links.
+            SELECT link.neighbour_id,
+                   max((link.weight::bigint << 32) | (2147483648 - link.path_rank)) AS packed
             FROM link
-            ORDER BY link.neighbour_id, link.weight DESC, link.path_rank
+            GROUP BY link.neighbour_id
         ),
         kept AS (
-            SELECT best.neighbour_id, best.weight, best.path_rank
+            SELECT best.neighbour_id, (best.packed >> 32)::int AS weight,
+                   (2147483648 - (best.packed & 4294967295))::int AS path_rank
             FROM best
-            ORDER BY best.weight DESC, best.neighbour_id
+            ORDER BY best.packed >> 32 DESC, best.neighbour_id
             LIMIT room
+        ),
+        step AS (
+            SELECT next.id, next.key, next.name, next.kind, kept.weight,
+                   frontier_paths[kept.path_rank] || ',' || next.key AS path
+            FROM kept
+            JOIN actor AS next ON next.id = kept.neighbour_id
         )
-        SELECT coalesce(array_agg(next.id ORDER BY kept.weight DESC, kept.neighbour_id), '{}'),
-               coalesce(array_agg(next.key ORDER BY kept.weight DESC, kept.neighbour_id), '{}'),
-               coalesce(array_agg(next.name ORDER BY kept.weight DESC, kept.neighbour_id), '{}'),
-               coalesce(array_agg(next.kind ORDER BY kept.weight DESC, kept.neighbour_id), '{}'),
-               coalesce(array_agg(here.path || ',' || next.key
-                                  ORDER BY kept.weight DESC, kept.neighbour_id), '{}'),
-               coalesce(array_agg(kept.weight ORDER BY kept.weight DESC, kept.neighbour_id), '{}')
+        -- The next frontier, in path order (sorted once: the aggregates keep the order
+        -- of a sorted subquery).
+        SELECT coalesce(array_agg(step.id), '{}'), coalesce(array_agg(step.key), '{}'),
+               coalesce(array_agg(step.name), '{}'), coalesce(array_agg(step.kind), '{}'),
+               coalesce(array_agg(step.path), '{}'), coalesce(array_agg(step.weight), '{}')
         INTO frontier_ids, frontier_keys, frontier_names, frontier_kinds, frontier_paths,
              frontier_weights
-        FROM kept
-        JOIN here ON here.path_rank = kept.path_rank
-        JOIN actor AS next ON next.id = kept.neighbour_id;
+        FROM (SELECT * FROM step ORDER BY step.path COLLATE "C") AS step;
         found_ids := found_ids || frontier_ids;
         found_keys := found_keys || frontier_keys;
         found_names := found_names || frontier_names;
