@@ -139,14 +139,15 @@ GROUP BY 1, 2, 3
 """
 
 EXACT_ADJACENCY = """
-SELECT ends.actor_id, ends.neighbour_id, neighbour.is_anonymous, count(*)::int,
+SELECT ends.actor_id, ends.neighbour_id, neighbour.is_anonymous, neighbour.key,
+       neighbour.name, neighbour.kind, count(*)::int,
        coalesce(sum((SELECT count(*) FROM relationship_evidence AS ev
                      WHERE ev.relationship_id = r.id AND ev.stance = 'supports')), 0)::int
 FROM relationship AS r
 CROSS JOIN LATERAL (VALUES (r.subject_id, r.object_id), (r.object_id, r.subject_id))
     AS ends (actor_id, neighbour_id)
 JOIN actor AS neighbour ON neighbour.id = ends.neighbour_id
-GROUP BY 1, 2, 3
+GROUP BY 1, 2, 3, 4, 5, 6
 """
 
 EXACT_ROWS = {
@@ -170,8 +171,8 @@ def assert_derived_tables_are_exact(connection: Connection) -> None:
     )
     assert rows(
         connection,
-        "SELECT actor_id, neighbour_id, neighbour_is_anonymous, relationship_count, weight"
-        " FROM actor_adjacency",
+        "SELECT actor_id, neighbour_id, neighbour_is_anonymous, neighbour_key, neighbour_name,"
+        " neighbour_kind, relationship_count, weight FROM actor_adjacency",
     ) == rows(connection, EXACT_ADJACENCY)
     for table, exact in EXACT_ROWS.items():
         assert rows(connection, f"SELECT * FROM {table}") == rows(connection, exact)
@@ -251,6 +252,14 @@ def test_counts_are_exact_after_load_copy_update_and_delete(hub: Session) -> Non
             " WHERE key = 'spoke-0002'"
         )
     )
+    # What the walk shows of a neighbour, on a hub (thousands of neighbours) and spokes.
+    connection.execute(
+        text(
+            "UPDATE actor SET name = name || ' (renamed)', kind = 'alliance'"
+            " WHERE key IN ('hub', 'spoke-0010')"
+        )
+    )
+    connection.execute(text("UPDATE actor SET key = key || '-x' WHERE key LIKE 'spoke-002%'"))
     assert_derived_tables_are_exact(connection)
 
     # Deletes, directly and through cascades (a claim takes its evidence and subjects, an
@@ -343,7 +352,8 @@ def test_the_cap_keeps_the_most_evidenced_neighbours(hub: Session) -> None:
     capped = neighbourhood(hub, "actor_neighbourhood('hub', 1, max_rows => 101)")
     best = hub.execute(
         text(
-            f"SELECT n.key, adj.weight FROM ({EXACT_ADJACENCY}) AS adj (a, b, anonymous, n, weight)"
+            f"SELECT n.key, adj.weight FROM ({EXACT_ADJACENCY})"
+            " AS adj (a, b, anonymous, key, name, kind, n, weight)"
             " JOIN actor AS n ON n.id = adj.b"
             " WHERE adj.a = (SELECT id FROM actor WHERE key = 'hub') AND NOT adj.anonymous"
             " ORDER BY adj.weight DESC, adj.b LIMIT 100"
