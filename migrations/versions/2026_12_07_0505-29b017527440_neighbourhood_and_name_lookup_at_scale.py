@@ -1,4 +1,4 @@
-"""A neighbourhood level that reads only what it can return, and a bounded name lookup.
+"""A neighbourhood level that reads only what it returns, and a name lookup in probes.
 
 At 250k events (benchmarks/README.md, revision 81c91680397b) the 2-hop neighbourhood's
 p95 was 45 ms against a target of 20, and find_actor's 21 ms against 10:
@@ -12,18 +12,20 @@ p95 was 45 ms against a target of 20, and find_actor's 21 ms against 10:
   nothing can be kept (that actor alone has enough better ones), so a second level
   meeting several hubs reads about one hub's worth of links, not each hub's. Each
   neighbour's heaviest link is found by one hash aggregate instead of sorting the links
-  with their path text, and `actor` is joined once, carrying key, name and kind to the
-  result.
+  with their path text. `actor_adjacency` now carries the neighbour's key, name and kind
+  (kept like neighbour_is_anonymous, and covered by the walk's index), so a level reads
+  one index range per frontier actor and does not touch `actor`.
 - `find_actor` checked every name sharing enough trigrams with the query: a name made of
   common words ("... Petroleum Company") matched thousands, each rechecked with
   word_similarity, to return ten. It now looks at a sample of the matches first, and
   from the similarity of the sample's max_rows-th best raises pg_trgm's threshold for
   the real search, so that the trigram index itself leaves out the names that cannot
   make the list. The result is the same, ties at the cut included (broken by key as
-  before); only when the cut falls in a crowd of equally similar names are they all
-  still read.
+  before); only when the cut falls in a crowd of equally similar names, or barely above
+  the threshold, are they all still read.
 
-Same signatures and columns, same results (tests/test_read_summaries.py, tests/test_views.py).
+Same function signatures and columns, same results (tests/test_read_summaries.py and
+tests/test_views.py compare them with the previous definitions).
 
 Revision ID: 29b017527440
 Revises: 0ad22d296b23
@@ -525,7 +527,8 @@ def or_replace(definitions: str) -> str:
 
 def upgrade() -> None:
     op.execute("SET LOCAL lock_timeout = '5s'")
-    op.execute("SET LOCAL statement_timeout = '5min'")
+    # Filling the adjacency's new columns rewrites it: ~1 minute at 1M events.
+    op.execute("SET LOCAL statement_timeout = '30min'")
     op.execute(ADJACENCY_COLUMNS)
     op.execute(ADJACENCY_WRITERS)
     summaries = context.script.get_revision("81c91680397b").module
