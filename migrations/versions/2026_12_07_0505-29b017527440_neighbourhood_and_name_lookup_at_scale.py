@@ -78,8 +78,8 @@ CREATE OR REPLACE FUNCTION actor_neighbourhood(
     SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
-    -- Everything found so far, in the order found; a path is its keys joined by commas
-    -- (a key never holds one).
+    -- Everything found so far, level by level, each level in path order; a path is its
+    -- keys joined by commas (a key never holds one).
     found_ids uuid[];
     found_keys text[];
     found_names text[];
