@@ -6,13 +6,16 @@ exact counts after every kind of write, pages return every row once in order, th
 keeps the most evidenced neighbours, search's top 20 is the exact one where checkable.
 """
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
+from nexusdb.db import migrations
 from nexusdb.repositories import ActorRepository, EventRepository, InvalidCursorError
 from nexusdb.repositories.base import RecordNotFoundError
 from nexusdb.schemas.read import KeyedRead, Page
@@ -136,14 +139,15 @@ GROUP BY 1, 2, 3
 """
 
 EXACT_ADJACENCY = """
-SELECT ends.actor_id, ends.neighbour_id, neighbour.is_anonymous, count(*)::int,
+SELECT ends.actor_id, ends.neighbour_id, neighbour.is_anonymous, neighbour.key,
+       neighbour.name, neighbour.kind, count(*)::int,
        coalesce(sum((SELECT count(*) FROM relationship_evidence AS ev
                      WHERE ev.relationship_id = r.id AND ev.stance = 'supports')), 0)::int
 FROM relationship AS r
 CROSS JOIN LATERAL (VALUES (r.subject_id, r.object_id), (r.object_id, r.subject_id))
     AS ends (actor_id, neighbour_id)
 JOIN actor AS neighbour ON neighbour.id = ends.neighbour_id
-GROUP BY 1, 2, 3
+GROUP BY 1, 2, 3, 4, 5, 6
 """
 
 EXACT_ROWS = {
@@ -167,8 +171,8 @@ def assert_derived_tables_are_exact(connection: Connection) -> None:
     )
     assert rows(
         connection,
-        "SELECT actor_id, neighbour_id, neighbour_is_anonymous, relationship_count, weight"
-        " FROM actor_adjacency",
+        "SELECT actor_id, neighbour_id, neighbour_is_anonymous, neighbour_key, neighbour_name,"
+        " neighbour_kind, relationship_count, weight FROM actor_adjacency",
     ) == rows(connection, EXACT_ADJACENCY)
     for table, exact in EXACT_ROWS.items():
         assert rows(connection, f"SELECT * FROM {table}") == rows(connection, exact)
@@ -248,6 +252,14 @@ def test_counts_are_exact_after_load_copy_update_and_delete(hub: Session) -> Non
             " WHERE key = 'spoke-0002'"
         )
     )
+    # What the walk shows of a neighbour, on a hub (thousands of neighbours) and spokes.
+    connection.execute(
+        text(
+            "UPDATE actor SET name = name || ' (renamed)', kind = 'alliance'"
+            " WHERE key IN ('hub', 'spoke-0010')"
+        )
+    )
+    connection.execute(text("UPDATE actor SET key = key || '-x' WHERE key LIKE 'spoke-002%'"))
     assert_derived_tables_are_exact(connection)
 
     # Deletes, directly and through cascades (a claim takes its evidence and subjects, an
@@ -340,7 +352,8 @@ def test_the_cap_keeps_the_most_evidenced_neighbours(hub: Session) -> None:
     capped = neighbourhood(hub, "actor_neighbourhood('hub', 1, max_rows => 101)")
     best = hub.execute(
         text(
-            f"SELECT n.key, adj.weight FROM ({EXACT_ADJACENCY}) AS adj (a, b, anonymous, n, weight)"
+            f"SELECT n.key, adj.weight FROM ({EXACT_ADJACENCY})"
+            " AS adj (a, b, anonymous, key, name, kind, n, weight)"
             " JOIN actor AS n ON n.id = adj.b"
             " WHERE adj.a = (SELECT id FROM actor WHERE key = 'hub') AND NOT adj.anonymous"
             " ORDER BY adj.weight DESC, adj.b LIMIT 100"
@@ -397,3 +410,114 @@ def test_search_is_exact_for_rare_words_and_bounded_for_common_ones(hub: Session
     common = search(hub, "military", "50")
     assert len(common) == 20
     assert {kind for kind, *_ in common} == {"claim"}
+
+
+def create_find_actor_before(session: Session) -> None:
+    """find_actor as it was before it probed with raised thresholds, as `find_actor_before`:
+    every name at least pg_trgm.word_similarity_threshold alike, ranked in full."""
+    script = ScriptDirectory.from_config(migrations.alembic_config())
+    before = script.get_revision("acdb9dfa1dc8").module.FIND_ACTOR
+    session.execute(text(before.replace("find_actor", "find_actor_before")))
+
+
+BEFORE = "SELECT * FROM find_actor_before(:name, :max_rows)"
+
+# Names built like a large import's: a made-up word and a common ending, so that a typed
+# name shares most of its trigrams with thousands of others, many of them equally alike.
+CROWDED_NAMES = """
+INSERT INTO actor (key, kind, name)
+SELECT format('named-%s', i), 'armed_group',
+       initcap(syllable[1 + i % 17] || syllable[1 + i / 17 % 19] || syllable[1 + i / 323 % 5])
+       || (ARRAY[' Liberation Front', ' Petroleum Company', ' Brigades', ''])[1 + i % 4]
+FROM generate_series(1, 6000) AS i,
+     LATERAL (SELECT string_to_array(
+         'ka ra vo ni sha tel mar dun is ob lor zen ba qu fir ost el mir gal', ' '))
+         AS s (syllable);
+
+INSERT INTO actor_alias (actor_id, name, language, kind)
+SELECT id, upper(left(name, 3)) || ' Front', 'en', 'abbreviation'
+FROM actor WHERE key LIKE 'named-%' AND key LIKE '%7';
+"""
+
+
+def test_find_actor_ranks_like_the_full_search(session: Session) -> None:
+    session.execute(text(CROWDED_NAMES))
+    create_find_actor_before(session)
+    names = session.execute(
+        text("SELECT name FROM actor WHERE key LIKE 'named-%' ORDER BY key LIMIT 60")
+    ).scalars()
+    typed = [
+        *(name[:4] + name[5:] for name in names),  # a letter dropped, as benchmarks type
+        "Liberation Front",
+        "Petroleum Compnay",
+        "Kara",
+        "KAR Front",
+        "named-17",
+        "Zzyzx",
+    ]
+    crowded = 0
+    for name, max_rows in itertools.product(typed, (1, 10, 50)):
+        params = {"name": name, "max_rows": max_rows}
+        found = session.execute(text("SELECT * FROM find_actor(:name, :max_rows)"), params).all()
+        assert found == session.execute(text(BEFORE), params).all(), params
+        crowded += len(found) == max_rows
+    # Most typed names met more alike names than the list holds, and more than the first
+    # probe's sample of 64: the raised thresholds were exercised.
+    assert crowded > len(typed) * 3 // 2
+    alike = "SELECT count(*) FROM actor WHERE 'petroleum compnay' <% normalize_name(name)"
+    assert session.execute(text(alike)).scalar_one() > 1000
+
+
+def test_find_actor_keeps_the_callers_threshold(session: Session) -> None:
+    session.execute(text(CROWDED_NAMES))
+    create_find_actor_before(session)
+    session.execute(text("SET LOCAL pg_trgm.word_similarity_threshold = 0.8"))
+    params = {"name": "Karavo Liberation Frnt", "max_rows": 10}
+    found = session.execute(text("SELECT * FROM find_actor(:name, :max_rows)"), params).all()
+    assert found == session.execute(text(BEFORE), params).all()
+    assert all(similarity >= 0.8 for *_, similarity in found)
+    assert session.execute(text("SHOW pg_trgm.word_similarity_threshold")).scalar_one() == "0.8"
+
+
+# A second hub sharing half the first one's spokes, with links weighed otherwise, and an
+# actor next to both: its second level meets two lists longer than the cap.
+SECOND_HUB = """
+INSERT INTO actor (key, kind, name)
+VALUES ('hub-b', 'state', 'Hub B'), ('between', 'person', 'Between');
+
+INSERT INTO relationship (key, subject_id, relationship_type, object_id)
+SELECT format('hub-b-to-%s', spoke.key), hub.id, 'opposes', spoke.id
+FROM actor AS spoke, actor AS hub
+WHERE hub.key = 'hub-b' AND spoke.key LIKE 'spoke-%' AND right(spoke.key, 1) IN ('1', '3', '6')
+UNION ALL
+SELECT format('between-to-%s', hub.key), b.id, 'supports', hub.id
+FROM actor AS b, actor AS hub
+WHERE b.key = 'between' AND hub.key IN ('hub', 'hub-b', 'spoke-0042');
+
+INSERT INTO relationship_evidence (relationship_id, claim_id, stance)
+SELECT r.id, c.id, 'supports'
+FROM relationship AS r
+CROSS JOIN LATERAL generate_series(1, 1 + abs(hashtext(r.key)) % 9) AS k (k)
+JOIN claim AS c ON c.record_id = (k.k * 31 + abs(hashtext(r.key)) % 1000)::text
+WHERE r.key LIKE 'hub-b-to-%' OR r.key LIKE 'between-to-%';
+"""
+
+
+def test_the_walk_returns_what_it_did_before_the_cut(hub: Session) -> None:
+    """The level read down to the best list's cut gives the previous revision's rows."""
+    hub.execute(text(SECOND_HUB))
+    script = ScriptDirectory.from_config(migrations.alembic_config())
+    before = script.get_revision("81c91680397b").module.ACTOR_NEIGHBOURHOOD
+    hub.execute(text(before.replace("actor_neighbourhood", "actor_neighbourhood_before")))
+    for call in (
+        "('between', 2, max_rows => 700)",
+        "('between', 2, max_rows => 2500)",
+        "('between', 3, max_rows => 4000)",
+        "('between', 2, max_rows => NULL)",
+        "('spoke-0003', 2, max_rows => 90)",
+        "('hub-b', 2, max_rows => 1500)",
+        "('between', 2, include_anonymous => true, max_rows => 30)",
+    ):
+        now = hub.execute(text(f"SELECT * FROM actor_neighbourhood{call}")).all()
+        assert now == hub.execute(text(f"SELECT * FROM actor_neighbourhood_before{call}")).all()
+        assert len(now) > 1

@@ -342,8 +342,11 @@ def plan(connection: Connection, sql: str) -> str:
             "SELECT * FROM search_text('hezbollah')",
             ["ix_claim_search_vector", "ix_event_search_vector", "ix_source_segment_search_vector"],
         ),
+        # Each probe of find_actor's ranking (actor_name_matches is plpgsql).
         (
-            "SELECT * FROM find_actor('Hezbolah')",
+            "SELECT id FROM actor WHERE normalize_name('hezbolah') <% normalize_name(name)"
+            " UNION ALL SELECT actor_id FROM actor_alias"
+            " WHERE normalize_name('hezbolah') <% normalize_name(name)",
             ["ix_actor_name_trgm", "ix_actor_alias_name_trgm"],
         ),
         # Each step of actor_neighbourhood's walk (the walk itself is plpgsql).

@@ -88,13 +88,23 @@ class ActorAdjacency(Base):
             "actor_id",
             desc("weight"),
             "neighbour_id",
-            postgresql_include=["neighbour_is_anonymous"],
+            postgresql_include=[
+                "neighbour_is_anonymous",
+                "neighbour_key",
+                "neighbour_name",
+                "neighbour_kind",
+            ],
         ),
     )
 
     actor_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     neighbour_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    # Copied from the neighbour's actor row, so that a level of the walk reads what it
+    # returns from the index alone.
     neighbour_is_anonymous: Mapped[bool]
+    neighbour_key: Mapped[str]
+    neighbour_name: Mapped[str]
+    neighbour_kind: Mapped[str]
     # Relationships between the two, either direction.
     relationship_count: Mapped[int]
     # Claims supporting those relationships: how well evidenced the link is.
