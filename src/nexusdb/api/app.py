@@ -10,7 +10,16 @@ from nexusdb.api import problems
 from nexusdb.api.auth import require_read
 from nexusdb.api.caching import ETagMiddleware
 from nexusdb.api.database import ApiDatabase
-from nexusdb.api.routes import health, sources, writes
+from nexusdb.api.routes import (
+    actors,
+    claims,
+    events,
+    health,
+    relationships,
+    search,
+    sources,
+    writes,
+)
 from nexusdb.config import Settings, get_settings
 
 DESCRIPTION = """\
@@ -43,7 +52,7 @@ def create_app(url: str, settings: Settings | None = None) -> FastAPI:
     # /health stays open for probes; the data routes need a token when reads do.
     app.include_router(health.router)
     reads = [Depends(require_read)] if settings.api_read_token_required else []
-    for module in (sources,):
+    for module in (actors, events, claims, relationships, sources, search):
         app.include_router(module.router, dependencies=reads)
     # Every write route asks for a write token itself (auth.WriteCaller).
     app.include_router(writes.router)
