@@ -665,3 +665,11 @@ def test_walking_while_rows_are_added_returns_each_row_once(
     assert early not in walked
     assert [key for key in walked if key != late] == before
     assert late in walked
+
+
+def test_reads_run_in_read_only_transactions_as_the_reader(seeded_api: TestClient) -> None:
+    database = seeded_api.app.state.database  # type: ignore[attr-defined]
+    session = next(database.read_session())
+    assert session.scalar(text("SHOW transaction_read_only")) == "on"
+    assert session.scalar(text("SELECT current_user")) == "nexus_reader"
+    session.close()

@@ -21,6 +21,7 @@ from nexusdb.api.routes import (
     writes,
 )
 from nexusdb.config import Settings, get_settings
+from nexusdb.db.engine import database_url
 
 DESCRIPTION = """\
 Actors, events, claims, sources and relationships of the nexusdb knowledge base, each fact
@@ -28,6 +29,12 @@ traced to the exact words of a source (or to a dataset record). Lists are keyset
 (`limit`, `cursor`, `Link: rel="next"`); every error is an RFC 9457 problem; every GET
 carries a strong ETag. See docs/api.md.
 """
+
+
+def from_environment() -> FastAPI:
+    """The API over nexusdb's database (`DATABASE_URL`, else the embedded server): what
+    each worker process of `nexusdb serve --workers N` builds."""
+    return create_app(database_url(), get_settings())
 
 
 def create_app(url: str, settings: Settings | None = None) -> FastAPI:
