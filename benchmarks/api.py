@@ -53,12 +53,85 @@ class Request:
     path: str
 
 
+def _cpu_of(pid: int) -> float:
+    """CPU seconds (user + system) a live process has used; 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def process_tree(root: int) -> list[int]:
+    """`root` and every process below it (uvicorn's workers, PostgreSQL's backends)."""
+    parents: dict[int, list[int]] = defaultdict(list)
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            parents[ppid].append(int(entry.name))
+    found, pending = [], [root]
+    while pending:
+        pid = pending.pop()
+        found.append(pid)
+        pending += parents.get(pid, [])
+    return found
+
+
+def postmaster_pid(url: str) -> int | None:
+    """The server's postmaster, when its data directory is readable here (the embedded
+    server, or a server on this machine run by this user); None otherwise."""
+    try:
+        with psycopg.connect(url) as conn:
+            row = conn.execute("SHOW data_directory").fetchone()
+        return int((Path(str(row[0])) / "postmaster.pid").read_text().split()[0]) if row else None
+    except (psycopg.Error, OSError, ValueError):
+        return None
+
+
+CpuSample = tuple[dict[int, float], dict[int, float], float]
+
+
+@dataclass(frozen=True)
+class CpuMeter:
+    """CPU seconds used by the API server's processes, the database server's, and this
+    client, read from /proc (Linux). A process that ends between two readings takes its
+    time with it (pooled connections rarely do during a level)."""
+
+    server: int
+    postmaster: int | None
+
+    def read(self) -> CpuSample:
+        server = {pid: _cpu_of(pid) for pid in process_tree(self.server)}
+        database = (
+            {pid: _cpu_of(pid) for pid in process_tree(self.postmaster)} if self.postmaster else {}
+        )
+        return server, database, time.process_time()
+
+    def per_request(
+        self, before: CpuSample, after: CpuSample, requests: int
+    ) -> tuple[float, float | None, float]:
+        """Milliseconds of CPU per request between two readings: the API server's,
+        PostgreSQL's (None when its processes cannot be seen), the client's."""
+
+        def used(start: dict[int, float], end: dict[int, float]) -> float:
+            return sum(seconds - start.get(pid, 0.0) for pid, seconds in end.items())
+
+        scale = 1000 / requests
+        database = used(before[1], after[1]) * scale if self.postmaster else None
+        return used(before[0], after[0]) * scale, database, (after[2] - before[2]) * scale
+
+
 @dataclass
 class Level:
     """What one concurrency level measured."""
 
     clients: int
     seconds: float = 0.0
+    # CPU milliseconds per request: API server, PostgreSQL (None: not measurable), client.
+    cpu_ms: tuple[float, float | None, float] = (0.0, None, 0.0)
     ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
@@ -112,7 +185,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(url: str, *, workers: int) -> Iterator[str]:
+def serving(url: str, *, workers: int) -> Iterator[tuple[str, int]]:
     """`nexusdb serve --workers N` over `url` in a process of its own; yields its base
     URL, and stops it (and its workers) at the end."""
     engine = create_engine(sqlalchemy_url(url), poolclass=pool.NullPool)
@@ -146,7 +219,7 @@ def serving(url: str, *, workers: int) -> Iterator[str]:
                 raise RuntimeError(f"nexusdb serve did not answer within {STARTUP_SECONDS} s")
             time.sleep(0.2)
         progress.print(f"nexusdb serve on {base} over {redact(url)} (pid {server.pid})")
-        yield base
+        yield base, server.pid
     finally:
         server.terminate()
         try:
@@ -157,7 +230,7 @@ def serving(url: str, *, workers: int) -> Iterator[str]:
 
 
 async def drive(
-    base: str, mix: list[Request], *, clients: int, seconds: float, budget: int
+    base: str, mix: list[Request], *, clients: int, seconds: float, budget: int, meter: CpuMeter
 ) -> Level:
     """`clients` concurrent loops over the mix until `seconds` pass or `budget` requests
     are sent; the first WARM_UP_SECONDS are not counted."""
@@ -171,6 +244,12 @@ async def drive(
         started = warm_until
         stop = warm_until + seconds
         sent = 0
+        cpu_at_start: CpuSample | None = None
+
+        async def meter_after_warm_up() -> None:
+            nonlocal cpu_at_start
+            await asyncio.sleep(WARM_UP_SECONDS)
+            cpu_at_start = meter.read()
 
         async def one_client() -> None:
             nonlocal cursor, sent
@@ -192,8 +271,11 @@ async def drive(
                 else:
                     level.errors[request.endpoint] += 1
 
-        await asyncio.gather(*(one_client() for _ in range(clients)))
+        await asyncio.gather(meter_after_warm_up(), *(one_client() for _ in range(clients)))
         level.seconds = max(time.perf_counter(), started) - started
+        cpu_at_end = meter.read()
+    if cpu_at_start is not None and level.requests:
+        level.cpu_ms = meter.per_request(cpu_at_start, cpu_at_end, level.requests)
     return level
 
 
@@ -218,6 +300,21 @@ def report(levels: list[Level]) -> None:
             )
         table.add_section()
     results.print(table)
+    cpu = Table(title="CPU per request (ms), and what it allows on this machine's idle cores")
+    for column in ("clients", "API server", "PostgreSQL", "client", "server side req/s max"):
+        cpu.add_column(column, justify="right")
+    cores = os.cpu_count() or 1
+    for level in levels:
+        server, database, client = level.cpu_ms
+        side = server + (database or 0.0)
+        cpu.add_row(
+            str(level.clients),
+            f"{server:.2f}",
+            f"{database:.2f}" if database is not None else "-",
+            f"{client:.2f}",
+            f"{cores * 1000 / side:,.0f}" if side > 0 else "-",
+        )
+    results.print(cpu)
     target = next((level for level in levels if level.clients == TARGET_CLIENTS), None)
     if target is None or not target.all_ms:
         return
@@ -247,11 +344,14 @@ def run(
     progress.print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     levels = []
     progress.print(f"nexusdb serve with {workers} worker process(es)")
-    with serving(url, workers=workers) as base:
+    with serving(url, workers=workers) as (base, pid):
+        meter = CpuMeter(server=pid, postmaster=postmaster_pid(url))
         for count in clients:
             progress.print(f"{count} client(s) for {seconds:.0f} s ...")
             levels.append(
-                asyncio.run(drive(base, mix, clients=count, seconds=seconds, budget=budget))
+                asyncio.run(
+                    drive(base, mix, clients=count, seconds=seconds, budget=budget, meter=meter)
+                )
             )
     load = os.getloadavg()
     results.print(
