@@ -8,7 +8,6 @@ import json
 from typing import Annotated, Any
 
 import typer
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from nexusdb.cli.output import FormatOption, OutputFormat, info, write_rows
@@ -77,16 +76,11 @@ def actor(
     """
     with Session(get_engine()) as session:
         key = resolve_actor(session, key_or_name)
-        result = session.execute(
-            text("SELECT * FROM actor_profile WHERE actor_key = :key"), {"key": key}
-        )
-        columns = list(result.keys())
-        # resolve_actor found the actor, so its profile is there.
-        row = tuple(result.one())
+        profile = ActorRepository(session).profile_row(key)
+    columns, row = list(profile), tuple(profile.values())
     if output_format is not OutputFormat.table:
         write_rows(columns, [row], output_format)
         return
-    profile = dict(zip(columns, row, strict=True))
     lines = {
         **{name: value for name, value in profile.items() if not isinstance(value, list | dict)},
         "aliases": "; ".join(profile["aliases"]),

@@ -268,6 +268,21 @@ class ActorRepository(Repository[Actor]):
         last = items[-1] if len(found) > limit else None
         return Page(items=items, next_after=f"{last.distance}:{last.key}" if last else None)
 
+    def profile_row(self, key: str) -> dict[str, Any]:
+        """The actor's row of the `actor_profile` view (what `nexusdb actor` prints and
+        docs/schema.md describes): names, ids, counts, and its first relationships (read
+        from its side), event keys and claim keys, in one statement."""
+        found = (
+            self.session.execute(
+                text("SELECT * FROM actor_profile WHERE actor_key = :key"), {"key": key}
+            )
+            .mappings()
+            .first()
+        )
+        if found is None:
+            raise RecordNotFoundError(f"no {self.noun} with key {key!r}")
+        return dict(found)
+
     def profile(self, key: str, *, first: int = 20) -> ActorProfileRead:
         """The actor, its counts (kept by triggers, one index probe) and the first page
         of each list."""
