@@ -9,16 +9,23 @@ from fastapi.exceptions import RequestValidationError
 from nexusdb.schemas.dates import PreciseDate, parse_date
 
 KEY_LENGTH = 200
+# PostgreSQL text cannot hold NUL: such a value is a 422 naming its parameter, never a
+# query that fails.
+TEXT = r"^[^\x00]*$"
 
-Key = Annotated[str, Path(max_length=KEY_LENGTH, description="The record's key.")]
+Key = Annotated[str, Path(max_length=KEY_LENGTH, pattern=TEXT, description="The record's key.")]
 
 
 def key_query(what: str) -> Any:
-    return Query(max_length=KEY_LENGTH, description=what)
+    return Query(max_length=KEY_LENGTH, pattern=TEXT, description=what)
 
 
 def code_query(what: str) -> Any:
-    return Query(max_length=100, description=what)
+    return Query(max_length=100, pattern=TEXT, description=what)
+
+
+def text_query(what: str, *, max_length: int) -> Any:
+    return Query(min_length=1, max_length=max_length, pattern=TEXT, description=what)
 
 
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"

@@ -19,7 +19,7 @@ from nexusdb.api.pages import (
     page_body,
     page_out,
 )
-from nexusdb.api.parameters import Key, code_query, date_query, parse_query_date
+from nexusdb.api.parameters import Key, code_query, date_query, parse_query_date, text_query
 from nexusdb.api.problems import PROBLEM_RESPONSES, Moved
 from nexusdb.repositories import ActorRepository, RecordNotFoundError, RelationshipRepository
 from nexusdb.schemas.api import ActorEventOut, ActorRelationshipOut, ReadOut
@@ -74,15 +74,14 @@ def list_actors(
     response: Response,
     q: Annotated[
         str | None,
-        Query(
-            min_length=1,
-            max_length=200,
-            description="A key, or words in a name or alias (case and accents ignored).",
+        text_query(
+            "A key, or words in a name or alias (case and accents ignored).", max_length=200
         ),
     ] = None,
     kind: Annotated[str | None, code_query("Actor kind: state, person, ...")] = None,
     country: Annotated[
-        str | None, Query(max_length=3, description="ISO 3166 alpha-3 country code.")
+        str | None,
+        Query(pattern="^[A-Z]{3}$", description="ISO 3166 alpha-3 country code (IRN)."),
     ] = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,

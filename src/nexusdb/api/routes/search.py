@@ -2,10 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from nexusdb.api.dependencies import ReadSession
 from nexusdb.api.pages import DEFAULT_LIMIT, Cursor, Limit, PageOut, decode_cursor, page_out
+from nexusdb.api.parameters import text_query
 from nexusdb.api.problems import PROBLEM_RESPONSES
 from nexusdb.repositories import SearchRepository
 from nexusdb.schemas.read import SearchHitRead
@@ -20,10 +21,8 @@ def search(
     response: Response,
     q: Annotated[
         str,
-        Query(
-            min_length=1,
-            max_length=500,
-            description='Words to look for; "a phrase", `or` and -word work as on the web.',
+        text_query(
+            'Words to look for; "a phrase", `or` and -word work as on the web.', max_length=500
         ),
     ],
     limit: Limit = DEFAULT_LIMIT,
