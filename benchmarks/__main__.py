@@ -6,6 +6,7 @@
     python -m benchmarks ingest --records 100000
     python -m benchmarks sql --rows 1000000 10000000
     python -m benchmarks import --import-records 100000 1000000 --layouts acled
+    python -m benchmarks api --database nexusdb_bench_synthetic_1234 --seconds 20
 
 The server is DATABASE_URL's when set, else the embedded PostgreSQL. Every benchmark
 works in a database of its own, migrated to head, and drops it at the end unless
@@ -13,10 +14,11 @@ works in a database of its own, migrated to head, and drops it at the end unless
 """
 
 import argparse
+import os
 import tempfile
 from pathlib import Path
 
-from benchmarks import importer, ingest, queries, sql_stream, synthetic
+from benchmarks import api, importer, ingest, queries, sql_stream, synthetic
 from benchmarks.common import (
     DEFAULT_TIMEOUT_MS,
     existing_database,
@@ -138,6 +140,29 @@ def parser() -> argparse.ArgumentParser:
         "--keep", action="store_true", help="keep the database instead of dropping it"
     )
 
+    api_command = commands.add_parser(
+        "api", help="the HTTP API: requests/s and p95 at 1, 16 and 64 clients"
+    )
+    data_options(api_command)
+    api_command.add_argument(
+        "--database", help="use this kept database (from --keep) instead of generating one"
+    )
+    api_command.add_argument(
+        "--seconds", type=float, default=20.0, help="timed seconds per client count (default 20)"
+    )
+    api_command.add_argument(
+        "--budget",
+        type=int,
+        default=50_000,
+        help="at most this many requests per client count (default 50000)",
+    )
+    api_command.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="nexusdb serve worker processes (default: one per core)",
+    )
+
     all_command = commands.add_parser("all", help="ingest, then synthetic load and queries")
     data_options(all_command)
     query_options(all_command)
@@ -165,6 +190,9 @@ def main() -> None:
                 keep=args.keep,
                 workdir=args.workdir or Path(scratch),
             )
+    if args.command == "api":
+        run_api(args)
+        return
     if args.command == "queries" and args.database:
         run_queries(existing_database(args.database), args)
         return
@@ -174,6 +202,19 @@ def main() -> None:
             synthetic.print_report(synthetic.load(url, scale), scale)
             if args.command != "synthetic":
                 run_queries(url, args)
+
+
+def run_api(args: argparse.Namespace) -> None:
+    def measure(url: str) -> None:
+        api.run(url, seconds=args.seconds, budget=args.budget, seed=args.seed, workers=args.workers)
+
+    if args.database:
+        measure(existing_database(args.database))
+        return
+    scale = synthetic.Scale(events=args.events, hub_share=args.hub_share, seed=args.seed)
+    with fresh_database("synthetic", keep=args.keep) as url:
+        synthetic.print_report(synthetic.load(url, scale), scale)
+        measure(url)
 
 
 def run_queries(url: str, args: argparse.Namespace) -> None:

@@ -10,8 +10,18 @@ from nexusdb.api import problems
 from nexusdb.api.auth import require_read
 from nexusdb.api.caching import ETagMiddleware
 from nexusdb.api.database import ApiDatabase
-from nexusdb.api.routes import health, sources, writes
+from nexusdb.api.routes import (
+    actors,
+    claims,
+    events,
+    health,
+    relationships,
+    search,
+    sources,
+    writes,
+)
 from nexusdb.config import Settings, get_settings
+from nexusdb.db.engine import database_url
 
 DESCRIPTION = """\
 Actors, events, claims, sources and relationships of the nexusdb knowledge base, each fact
@@ -19,6 +29,12 @@ traced to the exact words of a source (or to a dataset record). Lists are keyset
 (`limit`, `cursor`, `Link: rel="next"`); every error is an RFC 9457 problem; every GET
 carries a strong ETag. See docs/api.md.
 """
+
+
+def from_environment() -> FastAPI:
+    """The API over nexusdb's database (`DATABASE_URL`, else the embedded server): what
+    each worker process of `nexusdb serve --workers N` builds."""
+    return create_app(database_url(), get_settings())
 
 
 def create_app(url: str, settings: Settings | None = None) -> FastAPI:
@@ -43,7 +59,7 @@ def create_app(url: str, settings: Settings | None = None) -> FastAPI:
     # /health stays open for probes; the data routes need a token when reads do.
     app.include_router(health.router)
     reads = [Depends(require_read)] if settings.api_read_token_required else []
-    for module in (sources,):
+    for module in (actors, events, claims, relationships, sources, search):
         app.include_router(module.router, dependencies=reads)
     # Every write route asks for a write token itself (auth.WriteCaller).
     app.include_router(writes.router)

@@ -7,9 +7,8 @@ still computed: the 304 saves the client's bandwidth and parsing, not the server
 
 import hashlib
 
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
-from starlette.requests import Request
-from starlette.responses import Response
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # Headers a 304 repeats from the 200 it stands for (RFC 9110, 15.4.5).
 KEPT_ON_304 = ("cache-control", "content-location", "etag", "link", "vary")
@@ -27,16 +26,46 @@ def matches(if_none_match: str | None, tag: str) -> bool:
     return "*" in candidates or tag in candidates
 
 
-class ETagMiddleware(BaseHTTPMiddleware):
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response = await call_next(request)
-        if request.method not in ("GET", "HEAD") or response.status_code != 200:
-            return response
-        body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
-        tag = entity_tag(body)
-        headers = dict(response.headers)
-        headers.update(etag=tag, **{"cache-control": "no-cache"})
-        if matches(request.headers.get("if-none-match"), tag):
-            kept = {name: value for name, value in headers.items() if name in KEPT_ON_304}
-            return Response(status_code=304, headers=kept)
-        return Response(content=body, status_code=200, headers=headers)
+class ETagMiddleware:
+    """Plain ASGI (not BaseHTTPMiddleware, which runs each response through a task and
+    a stream of its own): a 200 to a GET is held until its last body chunk, tagged, and
+    sent whole, or replaced by a 304; every other response passes through as it comes."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        start: Message | None = None
+        body = bytearray()
+
+        async def tagging(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+                if message["status"] != 200:
+                    await send(message)
+                return
+            if start is None or start["status"] != 200 or message["type"] != "http.response.body":
+                await send(message)
+                return
+            body.extend(message.get("body", b""))
+            if message.get("more_body", False):
+                return
+            tag = entity_tag(bytes(body))
+            headers = MutableHeaders(raw=list(start["headers"]))
+            headers["etag"] = tag
+            headers["cache-control"] = "no-cache"
+            if matches(Headers(scope=scope).get("if-none-match"), tag):
+                kept = [
+                    (name, value) for name, value in headers.raw if name.decode() in KEPT_ON_304
+                ]
+                await send({"type": "http.response.start", "status": 304, "headers": kept})
+                await send({"type": "http.response.body", "body": b""})
+                return
+            await send({**start, "headers": headers.raw})
+            await send({"type": "http.response.body", "body": bytes(body)})
+
+        await self.app(scope, receive, tagging)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import psycopg
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session
 
 from nexusdb.config import Settings
@@ -21,6 +21,11 @@ from nexusdb.db.readonly import reader_conninfo
 
 def _timeout_option(timeout_ms: int) -> str:
     return f"-c statement_timeout={timeout_ms}"
+
+
+# Every transaction of a reader connection is read-only from its start: the same as
+# `SET TRANSACTION READ ONLY` at the top of each, without its round trip per request.
+READ_ONLY_OPTION = "-c default_transaction_read_only=on"
 
 
 @dataclass
@@ -34,9 +39,12 @@ class ApiDatabase:
         reader_dsn = reader_conninfo(url, settings.reader_role, settings.reader_passfile)
 
         def reader_connection() -> psycopg.Connection[Any]:
-            return psycopg.connect(reader_dsn, options=options)
+            return psycopg.connect(reader_dsn, options=f"{options} {READ_ONLY_OPTION}")
 
-        reader = create_engine("postgresql+psycopg://", creator=reader_connection)
+        # Enough connections that FastAPI's worker threads (40) rarely wait for one.
+        reader = create_engine(
+            "postgresql+psycopg://", creator=reader_connection, pool_size=10, max_overflow=20
+        )
         writer = create_engine(
             sqlalchemy_url(url), connect_args={"options": options}, pool_pre_ping=True
         )
@@ -49,7 +57,6 @@ class ApiDatabase:
     def read_session(self) -> Iterator[Session]:
         """A read-only transaction as the reader role, rolled back at the end."""
         with Session(self.reader) as session:
-            session.execute(text("SET TRANSACTION READ ONLY"))
             yield session
             session.rollback()
 

@@ -59,13 +59,18 @@ def decode_cursor(cursor: str | None) -> str | None:
     return after
 
 
+def page_body(page: Page[Read], shape: Callable[[Read], Item]) -> PageOut[Item]:
+    """The page as the API returns it, each row shaped by `shape`."""
+    token = encode_cursor(page.next_after) if page.next_after is not None else None
+    return PageOut[Item](items=[shape(item) for item in page.items], next=token)
+
+
 def page_out(
     page: Page[Read], shape: Callable[[Read], Item], request: Request, response: Response
 ) -> PageOut[Item]:
-    """The page as the API returns it, each row shaped by `shape`, with
-    `Link: <...>; rel="next"` when there is more."""
-    token = encode_cursor(page.next_after) if page.next_after is not None else None
-    if token is not None:
-        next_url = request.url.include_query_params(cursor=token)
+    """`page_body`, with `Link: <...>; rel="next"` when there is more."""
+    body = page_body(page, shape)
+    if body.next is not None:
+        next_url = request.url.include_query_params(cursor=body.next)
         response.headers["Link"] = f'<{next_url}>; rel="next"'
-    return PageOut[Item](items=[shape(item) for item in page.items], next=token)
+    return body

@@ -10,7 +10,7 @@ from typing import Any
 import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException
@@ -29,6 +29,19 @@ class Problem(BaseModel):
     status: int
     detail: str
     instance: str
+
+
+class Moved(Exception):  # noqa: N818 (not an error: a redirect)
+    """What a route raises when the record lives at another URL now (a merged key)."""
+
+    def __init__(self, location: str) -> None:
+        super().__init__(location)
+        self.location = location
+
+
+def _moved(request: Request, error: Exception) -> RedirectResponse:
+    assert isinstance(error, Moved)
+    return RedirectResponse(error.location, status_code=308)
 
 
 def problem_type(name: str) -> str:
@@ -127,6 +140,7 @@ def _unexpected(request: Request, error: Exception) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
+    app.add_exception_handler(Moved, _moved)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(RecordNotFoundError, _not_found)
@@ -150,5 +164,6 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 PROBLEM_RESPONSES = problem_responses(400, 404, 422, 503)
-# A write may also be refused for its token, or clash with what is stored.
-WRITE_PROBLEM_RESPONSES = problem_responses(401, 403, 409, 422, 503)
+# A write may also be refused for its token or a body that is not JSON at all, or clash
+# with what is stored.
+WRITE_PROBLEM_RESPONSES = problem_responses(400, 401, 403, 409, 422, 503)

@@ -7,16 +7,19 @@ actor can be named by key, by name or by alias, and a near miss gets suggestions
 import json
 from typing import Annotated, Any
 
-import psycopg
 import typer
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from nexusdb.cli.output import FormatOption, OutputFormat, info, write_rows
 from nexusdb.db import migrations
 from nexusdb.db.engine import database_url, get_engine
 from nexusdb.db.stats import row_counts
-from nexusdb.repositories import ActorRepository, EventRepository, RelationshipRepository
+from nexusdb.repositories import (
+    ActorRepository,
+    EventRepository,
+    RelationshipRepository,
+    SearchRepository,
+)
 from nexusdb.schemas.dates import PreciseDate, parse_date
 
 # How many events the timeline reads per round trip.
@@ -50,12 +53,9 @@ def search(
 
     Example: nexusdb search "drone supplies"
     """
-    with psycopg.connect(database_url()) as conn:
-        cursor = conn.execute(
-            "SELECT kind, key, title, round(rank::numeric, 3), snippet FROM search_text(%s, %s)",
-            [text, limit],
-        )
-        rows = cursor.fetchall()
+    with Session(get_engine()) as session:
+        page = SearchRepository(session).search(text, limit=limit)
+    rows = [(hit.kind, hit.key, hit.title, round(hit.rank, 3), hit.snippet) for hit in page.items]
     write_rows(["kind", "key", "title", "rank", "snippet"], rows, output_format)
 
 
@@ -76,16 +76,11 @@ def actor(
     """
     with Session(get_engine()) as session:
         key = resolve_actor(session, key_or_name)
-        result = session.execute(
-            text("SELECT * FROM actor_profile WHERE actor_key = :key"), {"key": key}
-        )
-        columns = list(result.keys())
-        # resolve_actor found the actor, so its profile is there.
-        row = tuple(result.one())
+        profile = ActorRepository(session).profile_row(key)
+    columns, row = list(profile), tuple(profile.values())
     if output_format is not OutputFormat.table:
         write_rows(columns, [row], output_format)
         return
-    profile = dict(zip(columns, row, strict=True))
     lines = {
         **{name: value for name, value in profile.items() if not isinstance(value, list | dict)},
         "aliases": "; ".join(profile["aliases"]),
@@ -185,17 +180,10 @@ def graph(
     with Session(get_engine()) as session:
         RelationshipRepository(session).check_types(relationship_types or [])
         key = resolve_actor(session, key_or_name)
-        rows = [
-            tuple(row)
-            for row in session.execute(
-                text(
-                    "SELECT actor_key, actor_name, actor_kind, distance,"
-                    " array_to_string(path, ' → ')"
-                    " FROM actor_neighbourhood(:key, :depth, :types, NULL, false, :limit)"
-                ),
-                {"key": key, "depth": depth, "types": relationship_types or None, "limit": limit},
-            )
-        ]
+        page = ActorRepository(session).neighbourhood(
+            key, depth=depth, types=relationship_types or None, cap=limit, limit=limit
+        )
+    rows = [(n.key, n.name, n.kind, n.distance, " → ".join(n.path)) for n in page.items]
     write_rows(["actor", "name", "kind", "distance", "path"], rows, output_format)
 
 

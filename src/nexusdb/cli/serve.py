@@ -1,5 +1,6 @@
 """`nexusdb serve`: the HTTP API on uvicorn, over the same database as every other command."""
 
+import os
 from typing import Annotated
 
 import typer
@@ -20,6 +21,12 @@ def serve(
         str, typer.Option(help="Address to listen on; the default is this machine only.")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1, max=64, help="Worker processes: one per core serves the most requests."
+        ),
+    ] = 1,
 ) -> None:
     """Serve the HTTP API (OpenAPI at /docs) until interrupted.
 
@@ -39,4 +46,16 @@ def serve(
     if not reader_ready(url, settings.reader_role):
         create_reader_role(engine, role=settings.reader_role)
     info(f"serving nexusdb on http://{host}:{port} (API docs at /docs); Ctrl-C stops it")
-    uvicorn.run(create_app(url, settings), host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(create_app(url, settings), host=host, port=port, log_level="warning")
+    else:
+        # Each worker process builds its own app (and connection pools) from the environment.
+        os.environ.setdefault("DATABASE_URL", url)
+        uvicorn.run(
+            "nexusdb.api.app:from_environment",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            log_level="warning",
+        )

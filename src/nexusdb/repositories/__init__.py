@@ -8,6 +8,7 @@ from nexusdb.repositories.base import InvalidCursorError, RecordNotFoundError, R
 from nexusdb.repositories.claims import ClaimRepository, InvalidClaimError
 from nexusdb.repositories.events import EventRepository
 from nexusdb.repositories.relationships import RelationshipRepository
+from nexusdb.repositories.search import SearchRepository
 from nexusdb.repositories.sources import SourceRepository
 from nexusdb.repositories.tokens import (
     StoredResponses,
@@ -27,6 +28,7 @@ __all__ = [
     "RecordNotFoundError",
     "RelationshipRepository",
     "Repository",
+    "SearchRepository",
     "SourceRepository",
     "StoredResponses",
     "TokenError",

@@ -2,16 +2,24 @@
 profile, and pages of what is linked to them (relationships, timeline, claims about them),
 read through the migration's page functions so that a hub costs what a minor actor does."""
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, or_, select, text
 from sqlalchemy.orm import selectinload
 
 from nexusdb.errors import NexusError
-from nexusdb.models import Actor, ActorCount
-from nexusdb.repositories.base import RecordNotFoundError, Repository, function_page, id_of
+from nexusdb.models import Actor, ActorAlias, ActorCount, ActorRedirect
+from nexusdb.repositories.base import (
+    InvalidCursorError,
+    RecordNotFoundError,
+    Repository,
+    function_page,
+    id_of,
+)
 from nexusdb.schemas.read import (
     ActorProfileRead,
     ActorRead,
@@ -19,6 +27,7 @@ from nexusdb.schemas.read import (
     Alias,
     ClaimAboutRead,
     KeyedRead,
+    NeighbourRead,
     Page,
     TimelineEntryRead,
 )
@@ -36,6 +45,26 @@ def timeline_row(row: dict[str, Any]) -> TimelineEntryRead:
 
 def claim_row(row: dict[str, Any]) -> ClaimAboutRead:
     return ClaimAboutRead(key=row["claim_key"], **row)
+
+
+# How many actors a neighbourhood holds at most: its pages are pages of this capped walk
+# (the most evidenced links kept at each level), so every page comes from the same set.
+NEIGHBOURHOOD_CAP = 1000
+
+NEIGHBOURHOOD = text("""
+SELECT n.actor_key, n.actor_name, n.actor_kind, n.distance, n.weight, n.path
+FROM actor_neighbourhood(:key, :depth, :types, :as_of, :include_anonymous, :cap) AS n
+WHERE (n.distance, n.actor_key) > (:after_distance, :after_key)
+ORDER BY n.distance, n.actor_key
+LIMIT :limit
+""")
+NEIGHBOUR_CURSOR = re.compile(r"(\d+):([a-z0-9][a-z0-9-]*)")
+
+
+def like_pattern(text: str) -> str:
+    """`text` anywhere, its LIKE wildcards taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 class AmbiguousActorError(NexusError):
@@ -105,16 +134,42 @@ class ActorRepository(Repository[Actor]):
             f"no actor '{key_or_name}'" + (f"; did you mean: {suggestions}?" if suggestions else "")
         )
 
+    def canonical_key(self, old_key: str) -> str | None:
+        """The key an actor merged away under `old_key` goes by now; None if none was."""
+        return self.session.scalar(
+            select(Actor.key)
+            .join(ActorRedirect, ActorRedirect.actor_id == Actor.id)
+            .where(ActorRedirect.old_key == old_key)
+        )
+
     def find(
         self,
         *,
+        q: str | None = None,
         kind: str | None = None,
         country_code: str | None = None,
         include_anonymous: bool = True,
         after: str | None = None,
         limit: int = 50,
     ) -> Page[ActorRead]:
+        """Actors in key order, by kind, country, and `q`: the key, or words found in the
+        name or an alias (ignoring case and accents), or a close spelling of them."""
         statement = self.loaded()
+        if q is not None:
+            typed = func.normalize_name(q)
+            # lower() and unaccent() leave the escaped wildcards as they are.
+            pattern = func.normalize_name(like_pattern(q))
+            named = or_(
+                func.normalize_name(Actor.name).like(pattern),
+                typed.op("<%")(func.normalize_name(Actor.name)),
+            )
+            aliased = select(ActorAlias.actor_id).where(
+                or_(
+                    func.normalize_name(ActorAlias.name).like(pattern),
+                    typed.op("<%")(func.normalize_name(ActorAlias.name)),
+                )
+            )
+            statement = statement.where(or_(Actor.key == q, named, Actor.id.in_(aliased)))
         if kind is not None:
             statement = statement.where(Actor.kind == kind)
         if country_code is not None:
@@ -159,6 +214,74 @@ class ActorRepository(Repository[Actor]):
     ) -> Page[ClaimAboutRead]:
         """The claims about the actor, by claim key."""
         return self._actor_page("actor_claims", key, claim_row, after=after, limit=limit)
+
+    def neighbourhood(
+        self,
+        key: str,
+        *,
+        depth: int = 2,
+        types: list[str] | None = None,
+        as_of: date | None = None,
+        include_anonymous: bool = False,
+        cap: int = NEIGHBOURHOOD_CAP,
+        after: str | None = None,
+        limit: int = 50,
+    ) -> Page[NeighbourRead]:
+        """The actors within `depth` relationships of the actor (it first, at distance 0),
+        by distance then key, from actor_neighbourhood() capped at `cap` actors; `after`
+        is the last row's `distance:key`."""
+        if limit < 1:
+            raise InvalidCursorError(f"a page holds at least one row, not {limit}")
+        after_distance, after_key = -1, ""
+        if after is not None:
+            match = NEIGHBOUR_CURSOR.fullmatch(after)
+            if match is None:
+                raise InvalidCursorError(f"not a cursor of actor_neighbourhood: {after!r}")
+            after_distance, after_key = int(match.group(1)), match.group(2)
+        found = self.session.execute(
+            NEIGHBOURHOOD,
+            {
+                "key": key,
+                "depth": depth,
+                "types": types,
+                "as_of": as_of,
+                "include_anonymous": include_anonymous,
+                "cap": cap,
+                "after_distance": after_distance,
+                "after_key": after_key,
+                "limit": limit + 1,
+            },
+        ).all()
+        if not found and after is None:
+            self.require(key)
+        items = [
+            NeighbourRead(
+                key=row.actor_key,
+                name=row.actor_name,
+                kind=row.actor_kind,
+                distance=row.distance,
+                weight=row.weight,
+                path=row.path,
+            )
+            for row in found[:limit]
+        ]
+        last = items[-1] if len(found) > limit else None
+        return Page(items=items, next_after=f"{last.distance}:{last.key}" if last else None)
+
+    def profile_row(self, key: str) -> dict[str, Any]:
+        """The actor's row of the `actor_profile` view (what `nexusdb actor` prints and
+        docs/schema.md describes): names, ids, counts, and its first relationships (read
+        from its side), event keys and claim keys, in one statement."""
+        found = (
+            self.session.execute(
+                text("SELECT * FROM actor_profile WHERE actor_key = :key"), {"key": key}
+            )
+            .mappings()
+            .first()
+        )
+        if found is None:
+            raise RecordNotFoundError(f"no {self.noun} with key {key!r}")
+        return dict(found)
 
     def profile(self, key: str, *, first: int = 20) -> ActorProfileRead:
         """The actor, its counts (kept by triggers, one index probe) and the first page

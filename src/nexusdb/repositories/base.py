@@ -86,6 +86,14 @@ class Repository(Generic[M]):
     def base_statement(self) -> Select[M]:
         return select(self.model)
 
+    def require(self, key: str) -> None:
+        """Refuse a key no row has, as `get` would: for a filter that names a row."""
+        found = self.session.scalar(
+            select(key_column(self.model)).where(key_column(self.model) == key)
+        )
+        if found is None:
+            raise RecordNotFoundError(f"no {self.noun} with key {key!r}")
+
     def one(self, statement: Select[M], *, key: str) -> M:
         found = self.session.scalars(statement.where(key_column(self.model) == key)).first()
         if found is None:

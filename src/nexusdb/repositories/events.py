@@ -6,7 +6,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select, tuple_
 from sqlalchemy.orm import joinedload, selectinload
 
 from nexusdb.errors import NexusError
-from nexusdb.models import Actor, Event, EventParticipant
+from nexusdb.models import Actor, Claim, Event, EventEvidence, EventParticipant, Place, Source
 from nexusdb.repositories.actors import timeline_row
 from nexusdb.repositories.base import Repository, function_page, id_of
 from nexusdb.schemas.dates import PreciseDate
@@ -71,6 +71,11 @@ def event_read(event: Event) -> EventRead:
     )
 
 
+class PlaceRepository(Repository[Place]):
+    model = Place
+    noun = "place"
+
+
 class EventRepository(Repository[Event]):
     model = Event
     noun = "event"
@@ -91,13 +96,16 @@ class EventRepository(Repository[Event]):
         type: str | None = None,
         factuality: str | None = None,
         actor: str | None = None,
+        place: str | None = None,
+        source: str | None = None,
         since: date | PreciseDate | None = None,
         until: date | PreciseDate | None = None,
         after: str | None = None,
         limit: int = 50,
     ) -> Page[EventRead]:
-        """Events by type, factuality, a participant's key, and overlapping [since, until]
-        (see `in_period`), in key order."""
+        """Events by type, factuality, a participant's key, a place's key, a source whose
+        claims are evidence for them, and overlapping [since, until] (see `in_period`),
+        in key order."""
         statement = self.loaded()
         if type is not None:
             statement = statement.where(Event.event_type == type)
@@ -107,6 +115,15 @@ class EventRepository(Repository[Event]):
             statement = statement.where(
                 Event.participants.any(EventParticipant.actor_id == id_of(Actor, actor))
             )
+        if place is not None:
+            statement = statement.where(Event.place_id == id_of(Place, place))
+        if source is not None:
+            evidenced = (
+                select(EventEvidence.event_id)
+                .join(Claim, Claim.id == EventEvidence.claim_id)
+                .where(Claim.source_id == id_of(Source, source))
+            )
+            statement = statement.where(Event.id.in_(evidenced))
         statement = statement.where(*in_period(since=since, until=until))
         return self.page(statement, event_read, after=after, limit=limit)
 

@@ -1,6 +1,6 @@
 """Relationships with both ends and the materiel they carry."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from nexusdb.errors import NexusError
 from nexusdb.models import Actor, Relationship, RelationshipMateriel, RelationshipType
 from nexusdb.repositories.base import Repository, id_of
+from nexusdb.schemas.dates import PreciseDate
 from nexusdb.schemas.read import Page, RelationshipRead
 
 
@@ -56,14 +57,24 @@ class RelationshipRepository(Repository[Relationship]):
         *,
         type: str | None = None,
         actor: str | None = None,
+        subject: str | None = None,
+        object: str | None = None,
         since: date | None = None,
         until: date | None = None,
+        at: PreciseDate | None = None,
         after: str | None = None,
         limit: int = 50,
     ) -> Page[RelationshipRead]:
-        """Relationships by type, an actor at either end, and holding at some time in
-        [since, until]. Unknown ends are unbounded, as in actor_neighbourhood()."""
+        """Relationships by type, an actor at either end, the subject's or the object's
+        key, and holding at some time in [since, until] or in the period `at` (2023: at
+        some time in 2023). Unknown ends are unbounded, as in actor_neighbourhood()."""
+        if at is not None:
+            since, until = at.value, at.upper() - timedelta(days=1)
         statement = self.loaded()
+        if subject is not None:
+            statement = statement.where(Relationship.subject_id == id_of(Actor, subject))
+        if object is not None:
+            statement = statement.where(Relationship.object_id == id_of(Actor, object))
         if type is not None:
             statement = statement.where(Relationship.relationship_type == type)
         if actor is not None:

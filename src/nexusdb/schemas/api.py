@@ -2,12 +2,21 @@
 precision (`"2022-02"` with `"month"`, never a made-up day), and the write bodies."""
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
 
 from nexusdb.schemas.dates import format_date
-from nexusdb.schemas.read import SourceRead
+from nexusdb.schemas.read import (
+    ActorBrief,
+    ClaimRelationRead,
+    EvidenceRead,
+    Grading,
+    Participant,
+    RecordGrounding,
+    Relay,
+    TextGrounding,
+)
 from nexusdb.schemas.seed import (
     ClaimFields,
     EventRecord,
@@ -28,7 +37,30 @@ def precise(value: date | None, precision: str | None) -> str | None:
     return format_date(value, precision)
 
 
-class SourceOut(ApiModel):
+def _precise_dates(value: Any) -> Any:
+    """Every `<name>_date` beside a `<name>_precision`, at any depth, as `<name>` written
+    to its precision."""
+    if isinstance(value, list):
+        return [_precise_dates(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    fields = {name: _precise_dates(item) for name, item in value.items()}
+    for name in [name for name in fields if name.endswith("_date")]:
+        stem = name.removesuffix("_date")
+        if f"{stem}_precision" in fields:
+            fields[stem] = precise(fields.pop(name), fields[f"{stem}_precision"])
+    return fields
+
+
+class ReadOut(ApiModel):
+    """A read model as the API sends it: its dates written to their precision."""
+
+    @classmethod
+    def of(cls, read: BaseModel) -> Self:
+        return cls.model_validate(_precise_dates(read.model_dump()))
+
+
+class SourceOut(ReadOut):
     key: str
     kind: str
     title: str
@@ -41,10 +73,96 @@ class SourceOut(ApiModel):
     may_redistribute: bool
     author_keys: list[str]
 
-    @classmethod
-    def of(cls, source: SourceRead) -> "SourceOut":
-        fields = source.model_dump(exclude={"published_date"})
-        return cls(**fields, published=precise(source.published_date, source.published_precision))
+
+class Dated(ReadOut):
+    """A start and an end, each to its own precision (`"2022-02"`, `"month"`); an open
+    end is null, and `is_ongoing` says whether it still lasts."""
+
+    start: str | None
+    start_precision: str | None
+    end: str | None
+    end_precision: str | None
+    is_ongoing: bool
+
+
+class EventOut(Dated):
+    key: str
+    type: str
+    title: str
+    summary: str | None
+    factuality: str
+    place_key: str | None
+    parent_event_key: str | None
+    participants: list[Participant]
+
+
+class TimelineEventOut(EventOut):
+    """An event on the timeline, its period also in one string, as `nexusdb timeline` prints it."""
+
+    period: str | None
+
+
+class RelationshipOut(Dated):
+    key: str
+    subject_key: str
+    type: str
+    object_key: str
+    description: str | None
+    materiel: list[str]
+
+
+class ActorRelationshipOut(Dated):
+    """A relationship read from one actor's side (`key` is the relationship's; `label`
+    the inverse one for an incoming edge: "receives arms from")."""
+
+    key: str
+    direction: str
+    type: str
+    label: str
+    other_key: str
+    other_name: str
+    period: str | None
+
+
+class ActorEventOut(Dated):
+    """An event an actor took part in (`key` is the event's)."""
+
+    key: str
+    title: str
+    type: str
+    factuality: str
+    period: str | None
+
+
+class SourceBriefOut(ReadOut):
+    key: str
+    kind: str
+    title: str
+    url: str | None
+    reliability: str
+    published: str | None
+    published_precision: str | None
+
+
+class ClaimDetailOut(ReadOut):
+    """One claim in full: what it says, who says it (`claimant`) as against where it was
+    read (`source`) and through whom (`reported_via`), how sure, its grounding (a quote
+    inside its paragraph, or a dataset record), and what it is evidence for."""
+
+    key: str
+    text: str
+    kind: str
+    certainty: str
+    polarity: str
+    grading: Grading
+    source: SourceBriefOut
+    claimant: ActorBrief
+    reported_via: Relay | None
+    text_grounding: TextGrounding | None
+    record_grounding: RecordGrounding | None
+    about: list[str]
+    evidence_for: list[EvidenceRead]
+    relations: list[ClaimRelationRead]
 
 
 class Health(ApiModel):

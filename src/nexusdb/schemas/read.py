@@ -5,7 +5,7 @@ Dates keep their precision beside them (`2014` is 2014-01-01 with precision `yea
 """
 
 from datetime import date
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -143,6 +143,127 @@ class ClaimAboutRead(KeyedRead):
     statement: str
     source_key: str
     claimant_key: str
+
+
+class NeighbourRead(KeyedRead):
+    """An actor within some relationships of another (`key` is the actor's), with one
+    shortest path to it and the weight of the link it was reached by (None for the start)."""
+
+    name: str
+    kind: str
+    distance: int
+    weight: int | None
+    path: list[str]
+
+
+class SearchHitRead(KeyedRead):
+    """A full-text match: a claim, an event, or a source paragraph (under the source's key)."""
+
+    kind: str
+    title: str
+    rank: float
+    snippet: str
+
+
+class SourceBrief(ReadModel):
+    key: str
+    kind: str
+    title: str
+    url: str | None
+    reliability: str
+    published_date: date | None
+    published_precision: str | None
+
+
+class ActorBrief(ReadModel):
+    key: str
+    kind: str
+    name: str
+    is_anonymous: bool
+
+
+class Relay(ReadModel):
+    """Who or what a claim was read through ("as reported by ..."): an actor or a source."""
+
+    kind: str
+    key: str
+    name: str
+
+
+class Segment(ReadModel):
+    """The paragraph a quote sits in: offsets into the whole source text (0-based,
+    half-open, code points) and its text."""
+
+    ordinal: int
+    start_offset: int
+    end_offset: int
+    text: str
+
+
+class TextGrounding(ReadModel):
+    """A quote in its paragraph: `span_*` in the source text, `segment_span_*` in the
+    paragraph's text (so `segment.text[segment_span_start:segment_span_end] == quote`)."""
+
+    quote: str
+    span_start: int
+    span_end: int
+    segment_span_start: int
+    segment_span_end: int
+    segment: Segment
+
+
+class RecordGrounding(ReadModel):
+    """A dataset record a claim was imported from."""
+
+    record_id: str
+    record_field: str | None
+    record_data: dict[str, Any] | None
+
+
+class Grading(ReadModel):
+    """NATO/Admiralty grading: the source's reliability (A-F), the claim's credibility
+    (1-6), and the two as one code (`B2`); F and 6 mean "cannot be judged"."""
+
+    reliability: str
+    credibility: str
+    code: str
+
+
+class EvidenceRead(ReadModel):
+    """Something a claim is evidence for: an event or relationship (`key` is its key), or a
+    part of one (`detail`: a participant `actor:role`, a quantity's kind, a materiel key)."""
+
+    kind: str
+    key: str
+    detail: str | None
+    stance: str
+
+
+class ClaimRelationRead(ReadModel):
+    """A claim about a claim: `outgoing` when this claim `relation`s the other."""
+
+    direction: str
+    relation: str
+    claim_key: str
+
+
+class ClaimDetailRead(KeyedRead):
+    """One claim in full: what it says, who says it (claimant) as against where it was
+    read (source) and through whom (relay), how sure, its grounding, and what it backs."""
+
+    text: str
+    kind: str
+    certainty: str
+    polarity: str
+    grading: Grading
+    source: SourceBrief
+    claimant: ActorBrief
+    reported_via: Relay | None
+    text_grounding: TextGrounding | None
+    record_grounding: RecordGrounding | None
+    about: list[str]
+    evidence_for: list[EvidenceRead]
+    relations: list[ClaimRelationRead]
 
 
 Item = TypeVar("Item", bound=KeyedRead)

@@ -2,17 +2,16 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from nexusdb.api.dependencies import ReadSession
 from nexusdb.api.pages import DEFAULT_LIMIT, Cursor, Limit, PageOut, decode_cursor, page_out
+from nexusdb.api.parameters import Key, code_query, key_query
 from nexusdb.api.problems import PROBLEM_RESPONSES
 from nexusdb.repositories import SourceRepository
 from nexusdb.schemas.api import SourceOut
 
 router = APIRouter(prefix="/sources", tags=["sources"], responses=PROBLEM_RESPONSES)
-
-SourceKey = Annotated[str, Path(max_length=200, description="The source's key.")]
 
 
 @router.get("")
@@ -20,8 +19,8 @@ def list_sources(
     session: ReadSession,
     request: Request,
     response: Response,
-    kind: Annotated[str | None, Query(max_length=100, description="Source kind.")] = None,
-    author: Annotated[str | None, Query(max_length=200, description="An author's key.")] = None,
+    kind: Annotated[str | None, code_query("Source kind: article, news_report, ...")] = None,
+    author: Annotated[str | None, key_query("An author's key.")] = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> PageOut[SourceOut]:
@@ -33,6 +32,6 @@ def list_sources(
 
 
 @router.get("/{key}")
-def get_source(session: ReadSession, key: SourceKey) -> SourceOut:
+def get_source(session: ReadSession, key: Key) -> SourceOut:
     """One source: its kind, publisher, authors, publication date and reliability."""
     return SourceOut.of(SourceRepository(session).get(key))
