@@ -230,6 +230,24 @@ def test_a_neighbourhood_filters_by_type_and_date(seeded_api: TestClient) -> Non
 # -- events, claims, relationships ---------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/actors?kind=warlord", "unknown actor kind 'warlord'; known: alliance,"),
+        ("/events?type=picnic", "unknown event type 'picnic'; known: "),
+        ("/events?factuality=rumoured", "unknown factuality 'rumoured'; known: denied,"),
+        ("/claims?kind=gossip", "unknown claim kind 'gossip'; known: assessment,"),
+        ("/claims?certainty=sure", "unknown certainty 'sure'; known: asserted,"),
+        ("/relationships?type=likes", "unknown relationship type 'likes'; known: "),
+    ],
+)
+def test_an_unknown_code_in_a_filter_is_refused_naming_the_known_ones(
+    seeded_api: TestClient, path: str, message: str
+) -> None:
+    # A misspelt code would otherwise give an empty page, which looks like "nothing found".
+    assert message in problem(seeded_api.get(path), 422, "refused")
+
+
 def test_events_walk_every_event_once(seeded_api: TestClient, seeded_engine: Engine) -> None:
     walked = keys(walk(seeded_api, "/events?limit=6"))
     assert walked == column(seeded_engine, "SELECT key FROM event ORDER BY key")

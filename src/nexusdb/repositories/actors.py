@@ -12,11 +12,12 @@ from sqlalchemy import Select, func, or_, select, text
 from sqlalchemy.orm import selectinload
 
 from nexusdb.errors import NexusError
-from nexusdb.models import Actor, ActorAlias, ActorCount, ActorRedirect
+from nexusdb.models import Actor, ActorAlias, ActorCount, ActorKind, ActorRedirect
 from nexusdb.repositories.base import (
     InvalidCursorError,
     RecordNotFoundError,
     Repository,
+    check_codes,
     function_page,
     id_of,
 )
@@ -171,6 +172,7 @@ class ActorRepository(Repository[Actor]):
             )
             statement = statement.where(or_(Actor.key == q, named, Actor.id.in_(aliased)))
         if kind is not None:
+            check_codes(self.session, ActorKind, [kind])
             statement = statement.where(Actor.kind == kind)
         if country_code is not None:
             statement = statement.where(Actor.country_code == country_code)

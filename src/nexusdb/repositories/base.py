@@ -5,7 +5,7 @@ Nothing here commits: the caller owns the session and its transaction.
 
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, ScalarSelect, Select, inspect, select, text
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from nexusdb.db.base import Base
 from nexusdb.errors import NexusError
+from nexusdb.models.vocabulary import Lookup
 from nexusdb.schemas.read import Item, KeyedRead, Page
 
 
@@ -22,6 +23,18 @@ class RecordNotFoundError(NexusError):
 
 class InvalidCursorError(NexusError):
     """An `after` cursor that no page of this listing returned."""
+
+
+def check_codes(session: Session, vocabulary: type[Lookup], codes: Collection[str]) -> None:
+    """Refuse a filter code that is not in its vocabulary, naming the known ones, rather
+    than match nothing: a misspelt code and an empty answer look alike."""
+    known = set(session.scalars(select(vocabulary.code)))
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        name = inspect(vocabulary).local_table.name.replace("_", " ")
+        raise NexusError(
+            f"unknown {name} {', '.join(map(repr, unknown))}; known: {', '.join(sorted(known))}"
+        )
 
 
 M = TypeVar("M", bound=Base)

@@ -7,8 +7,8 @@ from collections.abc import Collection
 from sqlalchemy import Select, text
 from sqlalchemy.orm import joinedload, selectinload
 
-from nexusdb.models import Actor, Claim, ClaimActor, Source
-from nexusdb.repositories.base import Repository, id_of
+from nexusdb.models import Actor, Certainty, Claim, ClaimActor, ClaimKind, Credibility, Source
+from nexusdb.repositories.base import Repository, check_codes, id_of
 from nexusdb.schemas.read import (
     ActorBrief,
     ClaimDetailRead,
@@ -160,8 +160,10 @@ class ClaimRepository(Repository[Claim]):
         and credibility codes ("1" confirmed ... "6" cannot be judged)."""
         statement = self.loaded()
         if kind is not None:
+            check_codes(self.session, ClaimKind, [kind])
             statement = statement.where(Claim.kind == kind)
         if certainty is not None:
+            check_codes(self.session, Certainty, [certainty])
             statement = statement.where(Claim.certainty == certainty)
         if source is not None:
             statement = statement.where(Claim.source_id == id_of(Source, source))
@@ -170,6 +172,7 @@ class ClaimRepository(Repository[Claim]):
         if about is not None:
             statement = statement.where(Claim.about.any(ClaimActor.actor_id == id_of(Actor, about)))
         if credibility is not None:
+            check_codes(self.session, Credibility, credibility)
             statement = statement.where(Claim.credibility.in_(credibility))
         return self.page(statement, claim_read, after=after, limit=limit)
 

@@ -6,9 +6,19 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select, tuple_
 from sqlalchemy.orm import joinedload, selectinload
 
 from nexusdb.errors import NexusError
-from nexusdb.models import Actor, Claim, Event, EventEvidence, EventParticipant, Place, Source
+from nexusdb.models import (
+    Actor,
+    Claim,
+    Event,
+    EventEvidence,
+    EventParticipant,
+    EventType,
+    Factuality,
+    Place,
+    Source,
+)
 from nexusdb.repositories.actors import timeline_row
-from nexusdb.repositories.base import Repository, function_page, id_of
+from nexusdb.repositories.base import Repository, check_codes, function_page, id_of
 from nexusdb.schemas.dates import PreciseDate
 from nexusdb.schemas.read import EventRead, Page, Participant, TimelineEntry, TimelineEntryRead
 
@@ -108,8 +118,10 @@ class EventRepository(Repository[Event]):
         in key order."""
         statement = self.loaded()
         if type is not None:
+            check_codes(self.session, EventType, [type])
             statement = statement.where(Event.event_type == type)
         if factuality is not None:
+            check_codes(self.session, Factuality, [factuality])
             statement = statement.where(Event.factuality == factuality)
         if actor is not None:
             statement = statement.where(

@@ -2,12 +2,11 @@
 
 from datetime import date, timedelta
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, or_
 from sqlalchemy.orm import joinedload, selectinload
 
-from nexusdb.errors import NexusError
 from nexusdb.models import Actor, Relationship, RelationshipMateriel, RelationshipType
-from nexusdb.repositories.base import Repository, id_of
+from nexusdb.repositories.base import Repository, check_codes, id_of
 from nexusdb.schemas.dates import PreciseDate
 from nexusdb.schemas.read import Page, RelationshipRead
 
@@ -44,13 +43,7 @@ class RelationshipRepository(Repository[Relationship]):
 
     def check_types(self, codes: list[str]) -> None:
         """Refuse a type that is no relationship type, rather than match nothing."""
-        known = set(self.session.scalars(select(RelationshipType.code)))
-        unknown = [code for code in codes if code not in known]
-        if unknown:
-            raise NexusError(
-                f"unknown relationship type {', '.join(map(repr, unknown))};"
-                f" known: {', '.join(sorted(known))}"
-            )
+        check_codes(self.session, RelationshipType, codes)
 
     def find(
         self,
