@@ -1,6 +1,7 @@
-"""docs/api.md's curl examples run as written against a real `nexusdb serve`, started on
-127.0.0.1 on a free port over the seeded article and stopped after, each answering the
-status the doc gives (`# 404` at the end of a line; 200 otherwise)."""
+"""docs/api.md's and docs/api-writes.md's curl examples run as written against a real
+`nexusdb serve`, started on 127.0.0.1 on a free port over the seeded article and stopped
+after, each answering the status the doc gives (`# 404` at the end of a line; 200
+otherwise)."""
 
 import os
 import re
@@ -8,6 +9,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx2
@@ -16,10 +18,13 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from tests.support import REPOSITORY
+from nexusdb.db.roles import create_reader_role
+from nexusdb.seeding.loader import seed
+from tests.support import REPOSITORY, SEEDS, Databases, make_engine
 
 NEXUSDB = REPOSITORY / ".venv" / "bin" / "nexusdb"
 API_DOC = REPOSITORY / "docs" / "api.md"
+API_WRITES_DOC = REPOSITORY / "docs" / "api-writes.md"
 SH_BLOCK = re.compile(r"^```sh\n(.*?)^```\n", re.DOTALL | re.MULTILINE)
 EXPECTED = re.compile(r"^(curl .*?)(?:\s+#\s*(\d{3}))?$")
 STARTUP_SECONDS = 30
@@ -57,38 +62,83 @@ def free_port() -> int:
         return port
 
 
-@pytest.fixture(scope="module")
-def served(
-    seeded_url: str, seeded_api: TestClient, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """`nexusdb serve` over the seeded database, whose reader role `seeded_api` granted;
-    yields the base URL."""
+@contextmanager
+def serving(url: str, log: Path) -> Iterator[str]:
+    """`nexusdb serve` over the database at `url`, whose reader role is granted; yields
+    the base URL and stops the server after."""
     port = free_port()
-    log = tmp_path_factory.mktemp("serve") / "serve.log"
-    env = {**os.environ, "DATABASE_URL": seeded_url}
     with log.open("w") as output:
         server = subprocess.Popen(
             [str(NEXUSDB), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
+            env={**os.environ, "DATABASE_URL": url},
             stdout=output,
             stderr=subprocess.STDOUT,
         )
-    url = f"http://127.0.0.1:{port}"
+    base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
         while True:
             assert server.poll() is None, log.read_text()
             try:
-                if httpx2.get(f"{url}/health", timeout=2).status_code == 200:
+                if httpx2.get(f"{base}/health", timeout=2).status_code == 200:
                     break
             except httpx2.TransportError:
                 pass
             assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.2)
-        yield url
+        yield base
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def served(
+    seeded_url: str, seeded_api: TestClient, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The API over the seeded database, whose reader role `seeded_api` granted."""
+    with serving(seeded_url, tmp_path_factory.mktemp("serve") / "serve.log") as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def served_for_writes(
+    databases: Databases, template_name: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, str]]:
+    """The API over a seeded database of its own, which the write examples change, and a
+    write token made as docs/api-writes.md makes it."""
+    url = databases.create("api_writes_doc", template=template_name)
+    engine = make_engine(url)
+    seed(engine, SEEDS)
+    create_reader_role(engine)
+    engine.dispose()
+    token = subprocess.run(
+        [str(NEXUSDB), "token", "create", "--name", "dashboard", "--scope", "write"],
+        env={**os.environ, "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    with serving(url, tmp_path_factory.mktemp("serve") / "serve.log") as base:
+        yield base, token
+
+
+def run_block(path: Path, line: int, block: str, env: dict[str, str]) -> None:
+    """Run one sh block as a script of statuses, and compare them with the doc's."""
+    script, expected = as_status_script(block)
+    assert expected, f"{path.name}:{line}: a block without curl"
+    result = subprocess.run(
+        ["bash", "-c", script],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert [int(status) for status in result.stdout.split()] == expected, (
+        f"{path.name}:{line}: {result.stderr}"
+    )
 
 
 def test_the_doc_has_a_section_for_every_read_route(seeded_api: TestClient) -> None:
@@ -106,17 +156,16 @@ def test_the_doc_has_a_section_for_every_read_route(seeded_api: TestClient) -> N
     ("line", "block"), examples(API_DOC), ids=[f"line-{line}" for line, _ in examples(API_DOC)]
 )
 def test_each_curl_example_answers_its_status(served: str, line: int, block: str) -> None:
-    script, expected = as_status_script(block)
-    assert expected, f"docs/api.md:{line}: a block without curl"
-    result = subprocess.run(
-        ["bash", "-c", script],
-        env={**os.environ, "API": served},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert [int(status) for status in result.stdout.split()] == expected, (
-        f"docs/api.md:{line}: {result.stderr}"
-    )
+    run_block(API_DOC, line, block, {"API": served})
+
+
+def test_the_write_examples_answer_their_statuses_in_order(
+    served_for_writes: tuple[str, str],
+) -> None:
+    # The examples build on each other (a source, claims quoting it, an event citing
+    # them), so they run in the order a reader follows them.
+    base, token = served_for_writes
+    blocks = examples(API_WRITES_DOC)
+    assert len(blocks) >= 6
+    for line, block in blocks:
+        run_block(API_WRITES_DOC, line, block, {"API": base, "TOKEN": token})
