@@ -14,7 +14,7 @@ order:
   their source's (`source.created_at`, then source id, then ordinal); new btree indexes
   give each of those orders;
 - a probe of each table's 500 newest rows tells whether the term is common there (one
-  claim in 20, one event in 14, one paragraph in 6: above that, at 1M events, reading
+  claim or event in 20, one paragraph in 10: above that, at 1M events, reading
   newest first costs less than the posting list). A common term is read newest first and
   the read stops at `candidates` matches (at most 20 x `candidates` rows);
 - any other term takes the first `candidates` matches of its GIN index, as before: all
@@ -60,7 +60,7 @@ DROP INDEX ix_source_created_at_id;
 # first in <order>, <columns>) filled in per table; <name>_ids, <name>_ranks and
 # <name>_keys get them. A term is common when it is in <common> of the `probe` newest
 # rows: at 1M events reading newest first beats the posting list above about one claim
-# in 20, one event in 14, one paragraph in 6 (paragraphs are long: ~5 us a row).
+# or event in 20, one paragraph in 10.
 TABLE_CANDIDATES = """
     -- <comment>
     hits := 0;
@@ -120,7 +120,7 @@ CANDIDATES = (
         table="event",
         rows="event AS e",
         alias="e",
-        common="36",
+        common="25",
         key="t.key",
         columns="e.id, e.key, e.created_at, e.search_vector",
         order="e.created_at DESC, e.id DESC",
@@ -132,7 +132,7 @@ CANDIDATES = (
         table="source_segment",
         rows="source AS s JOIN source_segment AS seg ON seg.source_id = s.id",
         alias="seg",
-        common="84",
+        common="50",
         key="NULL::text",
         columns="seg.id, NULL::text AS key, s.created_at, s.id AS source_id, seg.ordinal,"
         " seg.search_vector",
@@ -148,11 +148,12 @@ SEARCH_TEXT = (
 -- its title saying which paragraph. Snippets mark the matched words with « and ».
 --
 -- Each table contributes at most `candidates` matches to the ranking (NULL: all):
--- - a common term, in enough of the table's `probe` newest rows (one in 20 claims, one in
---   14 events, one in 6 paragraphs), contributes its newest matches: claims and events by when they were recorded
---   (created_at, then id), paragraphs by their source's (then source id, then ordinal).
---   They are read newest first and the read stops at `candidates` matches, without the
---   term's posting list (or after `reach` rows, then topped up as below);
+-- - a common term, in enough of the table's `probe` newest rows (one in 20 claims or
+--   events, one in 10 paragraphs), contributes its newest matches: claims and events
+--   by when they were recorded (created_at, then id), paragraphs by their source's (then
+--   source id, then ordinal). They are read newest first and the read stops at
+--   `candidates` matches, without the term's posting list (or after `reach` rows, then
+--   topped up as below);
 -- - any other term contributes the first `candidates` matches its GIN index gives, as
 --   before: all of them when it has no more, so a query with at most `candidates`
 --   matches in every table (a name, a specific word) is ranked exactly.
