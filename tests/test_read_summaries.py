@@ -418,6 +418,34 @@ def test_search_is_exact_for_rare_words_and_bounded_for_common_ones(hub: Session
     assert {kind for kind, *_ in common} == {"claim"}
 
 
+def test_a_common_words_candidates_are_its_newest_matches(hub: Session) -> None:
+    # "military" is in every claim: its 50 candidates are the 50 most recently recorded
+    # claims (created_at, then id), not the first 50 in storage order. Make 50 scattered
+    # ones, most of them with the word once (a low rank), the newest.
+    hub.execute(
+        text(
+            "UPDATE claim SET created_at = created_at + interval '1 day'"
+            " WHERE record_id::int % 80 = 7"
+        )
+    )
+    newest = {
+        key for (key,) in hub.execute(text("SELECT key FROM claim WHERE record_id::int % 80 = 7"))
+    }
+    assert len(newest) == 50
+    found = search(hub, "military", "50")
+    exact_among_newest = hub.execute(
+        text(
+            "SELECT 'claim', key, ts_rank(search_vector, to_search_query('military')) AS rank"
+            " FROM claim WHERE record_id::int % 80 = 7"
+            " ORDER BY rank DESC, key, text LIMIT 20"
+        )
+    ).all()
+    assert found == [tuple(row) for row in exact_among_newest]
+    assert {key for _, key, _ in found} <= newest
+    # Everything ranked, the best claims are elsewhere: the bound changed the answer.
+    assert search(hub, "military", "NULL") != found
+
+
 def create_find_actor_before(session: Session) -> None:
     """find_actor as it was before it probed with raised thresholds, as `find_actor_before`:
     every name at least pg_trgm.word_similarity_threshold alike, ranked in full."""

@@ -338,9 +338,22 @@ def plan(connection: Connection, sql: str) -> str:
 @pytest.mark.parametrize(
     ("sql", "indexes"),
     [
+        # search_text's reads (it is plpgsql): a term's matches by its GIN indexes ...
         (
-            "SELECT * FROM search_text('hezbollah')",
+            "SELECT id FROM claim WHERE search_vector @@ to_search_query('hezbollah')"
+            " UNION ALL SELECT id FROM event WHERE search_vector @@ to_search_query('hezbollah')"
+            " UNION ALL SELECT id FROM source_segment"
+            " WHERE search_vector @@ to_search_query('hezbollah')",
             ["ix_claim_search_vector", "ix_event_search_vector", "ix_source_segment_search_vector"],
+        ),
+        # ... and a common term's, newest first.
+        (
+            "(SELECT id FROM claim ORDER BY created_at DESC, id DESC LIMIT 500)"
+            " UNION ALL (SELECT id FROM event ORDER BY created_at DESC, id DESC LIMIT 500)"
+            " UNION ALL (SELECT seg.id FROM source AS s"
+            " JOIN source_segment AS seg ON seg.source_id = s.id"
+            " ORDER BY s.created_at DESC, s.id DESC, seg.ordinal LIMIT 500)",
+            ["ix_claim_created_at_id", "ix_event_created_at_id", "ix_source_created_at_id"],
         ),
         # Each probe of find_actor's ranking (actor_name_matches is plpgsql).
         (
