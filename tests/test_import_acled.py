@@ -348,16 +348,21 @@ def test_seed_and_import_never_touch_each_others_rows(fresh: str, acled_file: Pa
     assert scalar(fresh, "SELECT count(*) FROM unsupported_fact") == 0
 
 
-def test_a_bulk_load_checks_its_keys_once_and_restores_them(
+def test_a_bulk_load_checks_its_keys_once_and_restores_them_and_its_indexes(
     fresh: str, acled_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     keys = "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), convalidated"
     keys += " FROM pg_constraint WHERE contype = 'f' ORDER BY 1, 2"
+    indexes = "SELECT tablename, indexname, indexdef FROM pg_indexes"
+    indexes += " WHERE schemaname = 'public' ORDER BY 1, 2"
     before = rows(fresh, keys)
+    indexes_before = rows(fresh, indexes)
     monkeypatch.setattr(load, "BULK_THRESHOLD", 1)
     result = invoke("import", "acled", str(acled_file))
     assert result.exit_code == 0, result.output
     assert rows(fresh, keys) == before
+    # The plain indexes dropped for the load are back, exactly as head defines them.
+    assert rows(fresh, indexes) == indexes_before
     assert counts(fresh)["event_participant_evidence"] == 14
     assert scalar(fresh, "SELECT count(*) FROM unsupported_fact") == 0
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import psycopg
+from psycopg import sql
 from sqlalchemy import Engine
 
 from nexusdb.ingest import load, resolve, staging
@@ -117,20 +118,18 @@ def run_import(
             reader, records = dataset.open(path, handle)
             size = path.stat().st_size
 
-            def staged_rows() -> Iterator[tuple[object, ...]]:
-                for raw in records:
-                    report.read += 1
-                    if progress and report.read % PROGRESS_EVERY == 0:
-                        progress(reader.bytes_read, size, report.read)
-                    record_id = dataset.record_id(raw)
-                    try:
-                        if raw.problem:
-                            raise raw.problem
-                        yield staging.staged_row(raw.line, dataset.parse(raw, event_types))
-                    except RecordError as error:
-                        bad.reject(path, raw, record_id, error)
-
-            staging.copy_records(conn, staged_rows())
+            stager = staging.Stager(conn)
+            for raw in records:
+                report.read += 1
+                if progress and report.read % PROGRESS_EVERY == 0:
+                    progress(reader.bytes_read, size, report.read)
+                try:
+                    if raw.problem:
+                        raise raw.problem
+                    stager.add(raw.line, dataset.parse(raw, event_types))
+                except RecordError as error:
+                    bad.reject(path, raw, dataset.record_id(raw), error)
+            stager.flush()
             if progress:
                 progress(size, size, report.read)
             timer.lap("read, validate and COPY to staging")
@@ -147,8 +146,13 @@ def run_import(
             )
             report.new_places = resolve.resolve_places(conn, origin=dataset.origin)
             timer.lap("resolve actors and places")
-            load.load(conn, origin=dataset.origin, source_id=source_id, publisher_id=publisher_id)
-            timer.lap("insert into the final tables")
+            load.load(
+                conn,
+                origin=dataset.origin,
+                source_id=source_id,
+                publisher_id=publisher_id,
+                lap=timer.lap,
+            )
             if deletions:
                 stage_deletions(conn, dataset, deletions, bad)
                 report.deleted, report.deletions_not_found = load.delete_records(
@@ -193,9 +197,12 @@ def drop_duplicates(conn: psycopg.Connection[Any], path: Path, bad: Rejects) -> 
         error = RecordError("record_id", f"repeats the record of line {first_line}")
         bad.reject(path, RawRecord(line, {}), record_id, error)
     if duplicates:
-        conn.execute(
-            "DELETE FROM import_record WHERE line = ANY(%s)", ([line for _, line, _ in duplicates],)
-        )
+        lines = [line for _, line, _ in duplicates]
+        for table in ("import_record", "import_record_participant", "import_record_quantity"):
+            conn.execute(
+                sql.SQL("DELETE FROM {} WHERE line = ANY(%s)").format(sql.Identifier(table)),
+                (lines,),
+            )
 
 
 def ensure_release(conn: psycopg.Connection[Any], dataset: Dataset) -> tuple[Any, Any]:
