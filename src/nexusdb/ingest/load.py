@@ -7,11 +7,12 @@ otherwise it is left alone, so a re-import changes nothing. Updated records keep
 event, claim, participant and quantity ids.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import psycopg
+from psycopg import sql
 
 from nexusdb.db import bulk
 from nexusdb.ingest.resolve import HANDLE, PARTICIPANTS
@@ -128,6 +129,36 @@ KEEP_QUANTITY_EVIDENCE = """
         ON CONFLICT DO NOTHING
         """
 
+# A bulk load keeps the read summaries itself (docs/scaling.md: actor_event and
+# actor_count), with their triggers on event_participant and actor_event off for the
+# load: the same rows and counts those triggers would write, from the new participants
+# in one statement, instead of the triggers' general delta path (arrays of every
+# participant, and a delete pass for counts that fell to zero, which inserts never make).
+SUMMARY_TRIGGER_TABLES = ("event_participant", "actor_event")
+ADD_TO_SUMMARIES = """
+        WITH added AS (
+            INSERT INTO actor_event (event_id, actor_id, event_key, event_type, start_date,
+                                     sort_date)
+            SELECT DISTINCT ip.event_id, ip.actor_id, e.key, e.event_type, e.start_date,
+                   coalesce(e.start_date, '9999-12-31')
+            FROM import_participant AS ip JOIN event AS e ON e.id = ip.event_id
+            WHERE ip.added
+            ORDER BY ip.event_id, ip.actor_id
+            ON CONFLICT (event_id, actor_id) DO NOTHING
+            RETURNING actor_id, event_type, start_date
+        )
+        INSERT INTO actor_count AS c (actor_id, facet, category, n)
+        SELECT added.actor_id, facet.facet, facet.category, count(*)
+        FROM added
+        CROSS JOIN LATERAL (VALUES
+            ('event_type', added.event_type),
+            ('event_year', coalesce(extract(year FROM added.start_date)::int::text, 'unknown'))
+        ) AS facet (facet, category)
+        GROUP BY 1, 2, 3
+        ORDER BY 1, 2, 3
+        ON CONFLICT (actor_id, facet, category) DO UPDATE SET n = c.n + excluded.n
+        """
+
 
 @dataclass
 class LoadCounts:
@@ -161,8 +192,6 @@ def classify(conn: psycopg.Connection[Any], *, origin: str, stored_revision_sql:
         {"origin": origin},
     )
     conn.execute("ANALYZE import_change")
-    conn.execute("ANALYZE import_record_participant")
-    conn.execute("ANALYZE import_record_quantity")
     created = count(conn, "SELECT count(*) FROM import_change WHERE is_new")
     return LoadCounts(
         created=created, updated=count(conn, "SELECT count(*) FROM import_change") - created
@@ -222,6 +251,7 @@ def load(
     deferred = None
     if is_bulk(conn, count(conn, "SELECT count(*) FROM import_change")):
         deferred = bulk.defer(conn, BULK_TABLES)
+        set_user_triggers(conn, SUMMARY_TRIGGER_TABLES, enabled=False)
         lap("drop foreign keys and indexes (bulk)")
     for statement in (INSERT_EVENTS, UPDATE_EVENTS):
         conn.execute(statement, params)
@@ -231,6 +261,9 @@ def load(
     lap("insert claims")
     for statement in (INSERT_PARTICIPANTS, INSERT_PARTICIPANT_EVIDENCE):
         conn.execute(statement, params)
+    if deferred:
+        conn.execute(ADD_TO_SUMMARIES)
+        set_user_triggers(conn, SUMMARY_TRIGGER_TABLES, enabled=True)
     lap("insert participants")
     for statement in (
         UPDATE_QUANTITIES,
@@ -246,6 +279,17 @@ def load(
         lap("rebuild indexes (bulk)")
         bulk.validate_foreign_keys(conn, deferred)
         lap("validate foreign keys (bulk)")
+
+
+def set_user_triggers(
+    conn: psycopg.Connection[Any], tables: Sequence[str], *, enabled: bool
+) -> None:
+    for table in tables:
+        conn.execute(
+            sql.SQL("ALTER TABLE {} {} TRIGGER USER").format(
+                sql.Identifier(table), sql.SQL("ENABLE" if enabled else "DISABLE")
+            )
+        )
 
 
 def delete_records(conn: psycopg.Connection[Any], *, origin: str) -> tuple[int, int]:
