@@ -107,6 +107,9 @@ def run_import(
             )
             bad = Rejects(rejects or path, rejects_handle)
             conn.execute(IMPORT_LOCK)
+            # A crash before the WAL reaches disk loses the import, never consistency:
+            # it is all or nothing, and running it again is idempotent.
+            conn.execute("SET LOCAL synchronous_commit = off")
             event_types = dict(
                 conn.execute(
                     "SELECT scheme_code, event_type FROM event_type_crosswalk"

@@ -88,7 +88,7 @@ RECORD_COLUMNS = (
 PARTICIPANT_COLUMNS = ("line", "name", "role", "kind", "qid", "iso3")
 QUANTITY_COLUMNS = ("line", "kind", "counted", "low", "high", "qualifier", "wording")
 # Records per batch: three COPYs each, and what memory holds at most.
-BATCH_RECORDS = 10_000
+BATCH_RECORDS = 2_000
 
 
 def create_staging_tables(conn: psycopg.Connection[Any]) -> None:
