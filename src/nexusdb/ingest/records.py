@@ -100,7 +100,7 @@ def stable_key(prefix: str, name: str, *identity: Any) -> str:
 
 # Places repeat across a dataset's records: their keys are computed once per identity
 # (bounded, so memory stays flat in the file's size).
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=4096)
 def _stable_key(prefix: str, name: str, identity: str) -> str:
     digest = hashlib.sha1(identity.encode()).hexdigest()[:10]
     readable = slug(name)
