@@ -110,6 +110,7 @@ def run_import(
             # A crash before the WAL reaches disk loses the import, never consistency:
             # it is all or nothing, and running it again is idempotent.
             conn.execute("SET LOCAL synchronous_commit = off")
+            session_memory(conn)
             event_types = dict(
                 conn.execute(
                     "SELECT scheme_code, event_type FROM event_type_crosswalk"
@@ -174,6 +175,27 @@ def run_import(
     report.seconds = time.perf_counter() - started
     report.timings = timer.timings
     return report
+
+
+# The staging tables and the joins over them, in memory rather than in temporary files
+# while they fit: `temp_buffers` is taken only as temporary tables use it.
+WORK_MEM = "64MB"
+TEMP_BUFFERS = "256MB"
+
+
+def session_memory(conn: psycopg.Connection[Any]) -> None:
+    """More memory for the import's sorts, hashes and temporary tables, for its transaction.
+
+    PostgreSQL refuses a new `temp_buffers` once a session has used temporary tables with
+    another: the import then works with what the session has.
+    """
+    conn.execute(sql.SQL("SET LOCAL work_mem = {}").format(sql.Literal(WORK_MEM)))
+    conn.execute("SAVEPOINT import_temp_buffers")
+    try:
+        conn.execute(sql.SQL("SET LOCAL temp_buffers = {}").format(sql.Literal(TEMP_BUFFERS)))
+    except psycopg.errors.InvalidParameterValue:
+        conn.execute("ROLLBACK TO SAVEPOINT import_temp_buffers")
+    conn.execute("RELEASE SAVEPOINT import_temp_buffers")
 
 
 def open_input(path: Path) -> IO[bytes]:
