@@ -7,6 +7,8 @@ otherwise it is left alone, so a re-import changes nothing. Updated records keep
 event, claim, participant and quantity ids.
 """
 
+import secrets
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,25 +19,61 @@ from psycopg import sql
 from nexusdb.db import bulk
 from nexusdb.ingest.resolve import HANDLE, PARTICIPANTS
 
+ID_KINDS = ("event", "claim", "participant", "quantity")
+
+
+def new_id(counter: str, kind: str) -> str:
+    """SQL for a new id that sorts in the import's order: a UUID version 7 (RFC 9562).
+
+    The import's start in milliseconds, then `counter` (a row number in file order) where
+    version 7 puts its random bits, then random bits of the import's own per `kind`.
+    Rows written in file order then append to every index led by their id instead of
+    landing at random places in it: a large load touches each index page once, and the
+    indexes of a large table need not fit in memory. Random v4 ids (gen_random_uuid)
+    scattered a million-record load over every page of every such index.
+    """
+    hex12 = f"lpad(to_hex({counter}), 12, '0')"
+    return (
+        f"(%(id_ms)s || '7' || substr({hex12}, 1, 3) || '8' || substr({hex12}, 4)"
+        f" || %(id_{kind})s)::uuid"
+    )
+
+
+def id_params() -> dict[str, str]:
+    """The parameters of new_id(): 12 hex digits of the time, 6 random ones per kind."""
+    params = {"id_ms": f"{time.time_ns() // 1_000_000:012x}"}
+    params |= {f"id_{kind}": secrets.token_hex(3) for kind in ID_KINDS}
+    return params
+
+
 PARTICIPANT_ROWS = f"""
         CREATE TEMPORARY TABLE import_participant ON COMMIT DROP AS
-        SELECT named.*, coalesce(ep.id, gen_random_uuid()) AS id, ep.id IS NULL AS added
-        FROM (SELECT DISTINCT ch.event_id, ch.claim_id, ch.is_new, a.actor_id, p.role
+        SELECT named.event_id, named.claim_id, named.is_new, named.actor_id, named.role,
+               coalesce(ep.id, {new_id("named.n", "participant")}) AS id,
+               ep.id IS NULL AS added
+        FROM (SELECT ch.event_id, ch.claim_id, ch.is_new, a.actor_id, p.role,
+                     row_number() OVER (ORDER BY min(ch.line), a.actor_id, p.role) AS n
               FROM import_change AS ch JOIN {PARTICIPANTS}
-              JOIN import_actor AS a ON a.handle = {HANDLE}) AS named
+              JOIN import_actor AS a ON a.handle = {HANDLE}
+              GROUP BY ch.event_id, ch.claim_id, ch.is_new, a.actor_id, p.role) AS named
         LEFT JOIN event_participant AS ep
           ON NOT named.is_new AND ep.event_id = named.event_id
          AND ep.actor_id = named.actor_id AND ep.role = named.role
+        ORDER BY named.n
         """
-QUANTITY_ROWS = """
+QUANTITY_NUMBER = "row_number() OVER (ORDER BY q.line, q.kind, q.counted)"
+QUANTITY_ROWS = f"""
         CREATE TEMPORARY TABLE import_quantity ON COMMIT DROP AS
         SELECT ch.event_id, ch.claim_id, q.kind, q.counted, q.low, q.high, q.qualifier,
-               q.wording, coalesce(eq.id, gen_random_uuid()) AS id, eq.id IS NULL AS added
+               q.wording,
+               coalesce(eq.id, {new_id(QUANTITY_NUMBER, "quantity")}) AS id,
+               eq.id IS NULL AS added
         FROM import_change AS ch
         JOIN import_record_quantity AS q ON q.line = ch.line
         LEFT JOIN event_quantity AS eq
           ON NOT ch.is_new AND eq.event_id = ch.event_id AND eq.kind = q.kind
          AND eq.counted = q.counted
+        ORDER BY q.line, q.kind, q.counted
         """
 DELETE_STALE_PARTICIPANTS = """
         DELETE FROM event_participant AS ep
@@ -176,8 +214,8 @@ def classify(conn: psycopg.Connection[Any], *, origin: str, stored_revision_sql:
     conn.execute(
         f"""
         CREATE TEMPORARY TABLE import_change ON COMMIT DROP AS
-        SELECT r.line, coalesce(e.id, gen_random_uuid()) AS event_id,
-               coalesce(c.id, gen_random_uuid()) AS claim_id,
+        SELECT r.line, coalesce(e.id, {new_id("r.line", "event")}) AS event_id,
+               coalesce(c.id, {new_id("r.line", "claim")}) AS claim_id,
                e.id IS NULL AS is_new
         FROM import_record AS r
         LEFT JOIN event AS e ON e.key = r.event_key
@@ -189,7 +227,7 @@ def classify(conn: psycopg.Connection[Any], *, origin: str, stored_revision_sql:
                     OR (r.revision = {stored_revision_sql}
                         AND r.record_data IS DISTINCT FROM c.record_data)))
         """,
-        {"origin": origin},
+        {"origin": origin, **id_params()},
     )
     conn.execute("ANALYZE import_change")
     created = count(conn, "SELECT count(*) FROM import_change WHERE is_new")
@@ -240,12 +278,9 @@ def load(
     """
     params = {"origin": origin, "source_id": source_id, "publisher_id": publisher_id}
     # What the changed records say, unpacked; then what an update no longer says goes.
-    for statement in (
-        PARTICIPANT_ROWS,
-        QUANTITY_ROWS,
-        DELETE_STALE_PARTICIPANTS,
-        DELETE_STALE_QUANTITIES,
-    ):
+    for statement in (PARTICIPANT_ROWS, QUANTITY_ROWS):
+        conn.execute(statement, id_params())
+    for statement in (DELETE_STALE_PARTICIPANTS, DELETE_STALE_QUANTITIES):
         conn.execute(statement)
     lap("unpack participants and figures")
     deferred = None
