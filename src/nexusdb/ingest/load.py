@@ -25,8 +25,9 @@ ID_KINDS = ("event", "claim", "participant", "quantity")
 def new_id(counter: str, kind: str) -> str:
     """SQL for a new id that sorts in the import's order: a UUID version 7 (RFC 9562).
 
-    The import's start in milliseconds, then `counter` (a row number in file order) where
-    version 7 puts its random bits, then random bits of the import's own per `kind`.
+    The time of the statement (id_params) in milliseconds, then `counter` (a row number in
+    file order) where version 7 puts its random bits, then random bits of the import's own
+    per `kind`; imports run one at a time, so two never share their first 48 bits.
     Rows written in file order then append to every index led by their id instead of
     landing at random places in it: a large load touches each index page once, and the
     indexes of a large table need not fit in memory. Random v4 ids (gen_random_uuid)
