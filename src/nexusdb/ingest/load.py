@@ -27,7 +27,8 @@ def new_id(counter: str, kind: str) -> str:
 
     The time of the statement (id_params) in milliseconds, then `counter` (a row number in
     file order) where version 7 puts its random bits, then random bits of the import's own
-    per `kind`; imports run one at a time, so two never share their first 48 bits.
+    per `kind` (imports run one at a time, so two rarely share a millisecond, and then
+    still differ in those random bits).
     Rows written in file order then append to every index led by their id instead of
     landing at random places in it: a large load touches each index page once, and the
     indexes of a large table need not fit in memory. Random v4 ids (gen_random_uuid)
