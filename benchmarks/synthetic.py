@@ -43,6 +43,8 @@ from psycopg import sql
 from rich.table import Table
 
 from benchmarks.common import progress, rate, results
+from nexusdb.db import bulk
+from nexusdb.db.bulk import Deferred
 
 ORIGIN = "import:synthetic"
 # Curly, as real articles write it: one character, three bytes in UTF-8.
@@ -672,45 +674,13 @@ def batches(generator: Generator) -> Iterator[dict[str, list[Row]]]:
         done += count
 
 
-@dataclass
-class Deferred:
-    """What a bulk load takes away from the loaded tables and puts back at the end."""
-
-    tables: list[str]
-    foreign_keys: list[tuple[str, str, str]]  # table, name, definition
-    indexes: list[str]  # CREATE INDEX statements
-
-
 def defer_checks(conn: psycopg.Connection[Any], tables: list[str]) -> Deferred:
     """Drop the tables' foreign keys and plain indexes, disable their user triggers."""
-    foreign_keys = [
-        (table, name, definition)
-        for table, name, definition in conn.execute(
-            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)"
-            " FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s)"
-            " ORDER BY 1, 2",
-            [tables],
-        )
-    ]
-    indexes = conn.execute(
-        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index AS i"
-        " WHERE i.indrelid::regclass::text = ANY(%s) AND NOT i.indisunique"
-        " AND NOT EXISTS (SELECT FROM pg_constraint AS c WHERE c.conindid = i.indexrelid)"
-        " ORDER BY 1",
-        [tables],
-    ).fetchall()
-    for table, name, _ in foreign_keys:
-        conn.execute(
-            sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(
-                sql.Identifier(table), sql.Identifier(name)
-            )
-        )
-    for name, _ in indexes:
-        conn.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)))
+    deferred = bulk.defer(conn, tables)
     for table in tables:
         conn.execute(sql.SQL("ALTER TABLE {} DISABLE TRIGGER USER").format(sql.Identifier(table)))
     conn.commit()
-    return Deferred(tables, foreign_keys, [definition for _, definition in indexes])
+    return deferred
 
 
 # The rules the disabled triggers enforce row by row, checked set-based: the first
@@ -736,25 +706,10 @@ def restore_checks(conn: psycopg.Connection[Any], deferred: Deferred, report: Lo
     """Put back and check everything defer_checks took away; raise on the first offender."""
     conn.execute("SET maintenance_work_mem = '512MB'")
     step = time.perf_counter()
-    for definition in deferred.indexes:
-        conn.execute(definition)
-        conn.commit()
+    bulk.rebuild_indexes(conn, deferred, each=conn.commit)
     report.add("(rebuild indexes)", 0, time.perf_counter() - step)
     step = time.perf_counter()
-    for table, name, definition in deferred.foreign_keys:
-        conn.execute(
-            sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {} NOT VALID").format(
-                sql.Identifier(table),
-                sql.Identifier(name),
-                sql.SQL(definition),
-            )
-        )
-        conn.execute(
-            sql.SQL("ALTER TABLE {} VALIDATE CONSTRAINT {}").format(
-                sql.Identifier(table), sql.Identifier(name)
-            )
-        )
-        conn.commit()
+    bulk.validate_foreign_keys(conn, deferred, each=conn.commit)
     report.add("(validate foreign keys)", 0, time.perf_counter() - step)
     step = time.perf_counter()
     for check in SET_BASED_CHECKS:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from sqlalchemy import text
 
 from nexusdb.ingest import load
 from nexusdb.ingest.acled import Acled
@@ -14,6 +15,7 @@ from nexusdb.seeding.loader import seed
 from tests.cli_support import invoke, scalar
 from tests.import_files import ACLED_RECORDS, acled_row, write_acled
 from tests.support import SEEDS, make_engine
+from tests.test_read_summaries import assert_derived_tables_are_exact
 
 COUNTED_TABLES = (
     "event",
@@ -348,18 +350,58 @@ def test_seed_and_import_never_touch_each_others_rows(fresh: str, acled_file: Pa
     assert scalar(fresh, "SELECT count(*) FROM unsupported_fact") == 0
 
 
-def test_a_bulk_load_checks_its_keys_once_and_restores_them(
+def test_a_bulk_load_checks_its_keys_once_and_restores_them_and_its_indexes(
     fresh: str, acled_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     keys = "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), convalidated"
     keys += " FROM pg_constraint WHERE contype = 'f' ORDER BY 1, 2"
+    indexes = "SELECT tablename, indexname, indexdef FROM pg_indexes"
+    indexes += " WHERE schemaname = 'public' ORDER BY 1, 2"
     before = rows(fresh, keys)
+    indexes_before = rows(fresh, indexes)
     monkeypatch.setattr(load, "BULK_THRESHOLD", 1)
+    monkeypatch.setattr(load, "BULK_SHARE", 1_000_000)
     result = invoke("import", "acled", str(acled_file))
     assert result.exit_code == 0, result.output
     assert rows(fresh, keys) == before
+    # The plain indexes dropped for the load are back, exactly as head defines them.
+    assert rows(fresh, indexes) == indexes_before
     assert counts(fresh)["event_participant_evidence"] == 14
     assert scalar(fresh, "SELECT count(*) FROM unsupported_fact") == 0
+
+
+def test_a_bulk_load_leaves_the_read_summaries_exact(
+    fresh: str, acled_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A bulk load writes actor_event and actor_count itself, its triggers off: on top of
+    # the seed's counts, then an update that moves a target and adds a record.
+    engine = make_engine(fresh)
+    seed(engine, SEEDS)
+    monkeypatch.setattr(load, "BULK_THRESHOLD", 1)
+    monkeypatch.setattr(load, "BULK_SHARE", 1_000_000)
+    assert invoke("import", "acled", str(acled_file)).exit_code == 0
+    hezbollah_2023 = (
+        "SELECT n FROM actor_count JOIN actor ON actor.id = actor_count.actor_id"
+        " WHERE actor.key = 'hezbollah' AND facet = 'event_year' AND category = '2023'"
+    )
+    with engine.connect() as connection:
+        assert_derived_tables_are_exact(connection)
+        before = connection.execute(text(hezbollah_2023)).scalar_one()
+    update = write_acled(
+        tmp_path / "update.csv",
+        [
+            acled_row("UKR900101", actor2="Hezbollah", timestamp="1729000000"),
+            acled_row("UKR900300", event_date="2023-01-05", actor2="Hezbollah"),
+        ],
+    )
+    result = invoke("import", "acled", str(update))
+    assert result.exit_code == 0, result.output
+    with engine.connect() as connection:
+        assert_derived_tables_are_exact(connection)
+        assert connection.execute(text(hezbollah_2023)).scalar_one() == before + 1
+    engine.dispose()
+    triggers = "SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal AND tgenabled = 'D'"
+    assert scalar(fresh, triggers) == 0
 
 
 def test_two_imports_at_once_never_duplicate(fresh: str, acled_file: Path) -> None:

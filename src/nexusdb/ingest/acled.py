@@ -6,7 +6,7 @@ See docs/import.md for the mapping column by column.
 import json
 import re
 from collections.abc import Iterator, Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import IO
 
@@ -87,16 +87,27 @@ GEO_PRECISION = {"1": "exact", "2": "near", "3": "admin1"}
 # ACLED codes Kosovo as 0, which ISO 3166 has no number for.
 KOSOVO = "XKX"
 # "2024-10-03" (the API) or "03 October 2024" (the export tool).
-_SPELLED_DATE = re.compile(r"^\d{1,2} [A-Za-z]+ \d{4}$")
+_SPELLED_DATE = re.compile(r"^(\d{1,2}) ([A-Za-z]+) (\d{4})$")
+# strptime's %B in the C locale, without its per-call cost: full English month names.
+MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("january", "february", "march", "april", "may", "june", "july", "august",
+         "september", "october", "november", "december"),
+        start=1,
+    )
+}  # fmt: skip
+_JSON = json.JSONEncoder(ensure_ascii=False)
 
 
 def parse_event_date(text: str) -> date:
     text = text.strip()
     try:
-        if _SPELLED_DATE.match(text):
-            return datetime.strptime(text, "%d %B %Y").date()
+        if spelled := _SPELLED_DATE.match(text):
+            day, month, year = spelled.groups()
+            return date(int(year), MONTHS[month.lower()], int(day))
         parsed = parse_date(text)
-    except ValueError:
+    except (ValueError, KeyError):
         raise RecordError("event_date", f"{text!r} is not a date") from None
     if parsed.precision != "day":
         raise RecordError("event_date", f"{text!r} is not a date")
@@ -211,7 +222,7 @@ class Acled(Dataset):
                 f" (time precision {values['time_precision'].strip()}),"
                 f" {fatalities} reported fatalities."
             ),
-            record_json=json.dumps(values, ensure_ascii=False),
+            record_json=_JSON.encode(values),
             participants=participants,
             quantities=[
                 Quantity(

@@ -89,7 +89,7 @@ def _csv_rows(
             continue
         if not row:
             continue  # a blank line
-        problem = reader.encoding_problem(first_line)
+        problem = reader.encoding_problem(first_line) if reader.undecodable else None
         if problem is None and len(row) != width:
             problem = RecordError(
                 "record", f"has {len(row)} fields, the header has {width} (a truncated line?)"

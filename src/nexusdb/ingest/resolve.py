@@ -19,9 +19,8 @@ from typing import Any
 
 import psycopg
 
-PARTICIPANTS = (
-    "jsonb_to_recordset(ch.participants) AS p(name text, role text, kind text, qid text, iso3 text)"
-)
+# The participants of the changed records (import_change AS ch).
+PARTICIPANTS = "import_record_participant AS p ON p.line = ch.line"
 # The identity of a named actor within an import: its QID, its ISO code, or its name.
 HANDLE = (
     "CASE WHEN p.qid IS NOT NULL THEN 'wikidata:' || p.qid"
@@ -48,7 +47,7 @@ def resolve_actors(conn: psycopg.Connection[Any], *, prefix: str, origin: str) -
                NULL::uuid AS actor_id, false AS created
         FROM (SELECT DISTINCT ON (handle) handle, name, kind, qid, iso3
               FROM (SELECT {HANDLE} AS handle, p.name, p.kind, p.qid, p.iso3, ch.line
-                    FROM import_change AS ch, {PARTICIPANTS}) AS named
+                    FROM import_change AS ch JOIN {PARTICIPANTS}) AS named
               ORDER BY handle, line) AS first_named
         """
     )
@@ -136,11 +135,12 @@ def resolve_places(conn: psycopg.Connection[Any], *, origin: str) -> int:
     conn.execute(
         """
         CREATE TEMPORARY TABLE import_place ON COMMIT DROP AS
-        SELECT DISTINCT ON (place_key) place_key AS key, place_name AS name, place_kind AS kind,
-               latitude, longitude, location_precision, country_iso3,
-               NULL::uuid AS place_id, false AS created
-        FROM import_change WHERE place_key IS NOT NULL
-        ORDER BY place_key, line
+        SELECT DISTINCT ON (r.place_key) r.place_key AS key, r.place_name AS name,
+               r.place_kind AS kind, r.latitude, r.longitude, r.location_precision,
+               r.country_iso3, NULL::uuid AS place_id, false AS created
+        FROM import_change AS ch JOIN import_record AS r ON r.line = ch.line
+        WHERE r.place_key IS NOT NULL
+        ORDER BY r.place_key, r.line
         """
     )
     conn.execute("ALTER TABLE import_place ADD PRIMARY KEY (key)")

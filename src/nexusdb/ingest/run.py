@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import psycopg
+from psycopg import sql
 from sqlalchemy import Engine
 
 from nexusdb.ingest import load, resolve, staging
@@ -106,6 +107,10 @@ def run_import(
             )
             bad = Rejects(rejects or path, rejects_handle)
             conn.execute(IMPORT_LOCK)
+            # A crash before the WAL reaches disk loses the import, never consistency:
+            # it is all or nothing, and running it again is idempotent.
+            conn.execute("SET LOCAL synchronous_commit = off")
+            session_memory(conn)
             event_types = dict(
                 conn.execute(
                     "SELECT scheme_code, event_type FROM event_type_crosswalk"
@@ -117,20 +122,18 @@ def run_import(
             reader, records = dataset.open(path, handle)
             size = path.stat().st_size
 
-            def staged_rows() -> Iterator[tuple[object, ...]]:
-                for raw in records:
-                    report.read += 1
-                    if progress and report.read % PROGRESS_EVERY == 0:
-                        progress(reader.bytes_read, size, report.read)
-                    record_id = dataset.record_id(raw)
-                    try:
-                        if raw.problem:
-                            raise raw.problem
-                        yield staging.staged_row(raw.line, dataset.parse(raw, event_types))
-                    except RecordError as error:
-                        bad.reject(path, raw, record_id, error)
-
-            staging.copy_records(conn, staged_rows())
+            stager = staging.Stager(conn)
+            for raw in records:
+                report.read += 1
+                if progress and report.read % PROGRESS_EVERY == 0:
+                    progress(reader.bytes_read, size, report.read)
+                try:
+                    if raw.problem:
+                        raise raw.problem
+                    stager.add(raw.line, dataset.parse(raw, event_types))
+                except RecordError as error:
+                    bad.reject(path, raw, dataset.record_id(raw), error)
+            stager.flush()
             if progress:
                 progress(size, size, report.read)
             timer.lap("read, validate and COPY to staging")
@@ -147,8 +150,13 @@ def run_import(
             )
             report.new_places = resolve.resolve_places(conn, origin=dataset.origin)
             timer.lap("resolve actors and places")
-            load.load(conn, origin=dataset.origin, source_id=source_id, publisher_id=publisher_id)
-            timer.lap("insert into the final tables")
+            load.load(
+                conn,
+                origin=dataset.origin,
+                source_id=source_id,
+                publisher_id=publisher_id,
+                lap=timer.lap,
+            )
             if deletions:
                 stage_deletions(conn, dataset, deletions, bad)
                 report.deleted, report.deletions_not_found = load.delete_records(
@@ -167,6 +175,27 @@ def run_import(
     report.seconds = time.perf_counter() - started
     report.timings = timer.timings
     return report
+
+
+# The staging tables and the joins over them, in memory rather than in temporary files
+# while they fit: `temp_buffers` is taken only as temporary tables use it.
+WORK_MEM = "64MB"
+TEMP_BUFFERS = "256MB"
+
+
+def session_memory(conn: psycopg.Connection[Any]) -> None:
+    """More memory for the import's sorts, hashes and temporary tables, for its transaction.
+
+    PostgreSQL refuses a new `temp_buffers` once a session has used temporary tables with
+    another: the import then works with what the session has.
+    """
+    conn.execute(sql.SQL("SET LOCAL work_mem = {}").format(sql.Literal(WORK_MEM)))
+    conn.execute("SAVEPOINT import_temp_buffers")
+    try:
+        conn.execute(sql.SQL("SET LOCAL temp_buffers = {}").format(sql.Literal(TEMP_BUFFERS)))
+    except psycopg.errors.InvalidParameterValue:
+        conn.execute("ROLLBACK TO SAVEPOINT import_temp_buffers")
+    conn.execute("RELEASE SAVEPOINT import_temp_buffers")
 
 
 def open_input(path: Path) -> IO[bytes]:
@@ -193,9 +222,12 @@ def drop_duplicates(conn: psycopg.Connection[Any], path: Path, bad: Rejects) -> 
         error = RecordError("record_id", f"repeats the record of line {first_line}")
         bad.reject(path, RawRecord(line, {}), record_id, error)
     if duplicates:
-        conn.execute(
-            "DELETE FROM import_record WHERE line = ANY(%s)", ([line for _, line, _ in duplicates],)
-        )
+        lines = [line for _, line, _ in duplicates]
+        for table in ("import_record", "import_record_participant", "import_record_quantity"):
+            conn.execute(
+                sql.SQL("DELETE FROM {} WHERE line = ANY(%s)").format(sql.Identifier(table)),
+                (lines,),
+            )
 
 
 def ensure_release(conn: psycopg.Connection[Any], dataset: Dataset) -> tuple[Any, Any]:
