@@ -4,7 +4,7 @@ import uuid
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Computed, Index, UniqueConstraint
+from sqlalchemy import CheckConstraint, Computed, Index, UniqueConstraint, desc
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -40,6 +40,8 @@ class Event(UUIDPrimaryKey, DatedInterval, Provenance, Timestamps, Base):
         Index("ix_event_search_vector", "search_vector", postgresql_using="gin"),
         # The timeline's order, and date-interval filters.
         Index("ix_event_start_date_key", "start_date", "key"),
+        # search_text reads a common word's candidates newest first.
+        Index("ix_event_created_at_id", desc("created_at"), desc("id")),
     )
 
     key: Mapped[str] = mapped_column(unique=True)

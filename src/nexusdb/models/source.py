@@ -4,7 +4,7 @@ import uuid
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Computed, Index, UniqueConstraint
+from sqlalchemy import CheckConstraint, Computed, Index, UniqueConstraint, desc
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -35,6 +35,8 @@ class Source(UUIDPrimaryKey, Provenance, Timestamps, Base):
             "(published_date IS NULL) = (published_precision IS NULL)", name="published_precision"
         ),
         CheckConstraint(aligned("published_date", "published_precision"), name="published_aligned"),
+        # search_text reads a common word's paragraphs by their sources, newest first.
+        Index("ix_source_created_at_id", desc("created_at"), desc("id")),
     )
 
     key: Mapped[str] = mapped_column(unique=True)
