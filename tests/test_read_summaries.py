@@ -16,7 +16,12 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
 from nexusdb.db import migrations
-from nexusdb.repositories import ActorRepository, EventRepository, InvalidCursorError
+from nexusdb.repositories import (
+    ActorRepository,
+    AmbiguousActorError,
+    EventRepository,
+    InvalidCursorError,
+)
 from nexusdb.repositories.base import RecordNotFoundError
 from nexusdb.schemas.read import KeyedRead, Page
 from tests.factories import make_source
@@ -454,7 +459,32 @@ def create_find_actor_before(session: Session) -> None:
     session.execute(text(before.replace("find_actor", "find_actor_before")))
 
 
-BEFORE = "SELECT * FROM find_actor_before(:name, :max_rows)"
+FOUND = "SELECT key, similarity FROM find_actor(:name, :max_rows)"
+# Every match, ranked in full: exact key, exact name, similarity, key.
+RANKED = "SELECT key, similarity FROM find_actor_before(:name, NULL)"
+
+
+def assert_top_of_ranking(session: Session, name: str, max_rows: int) -> bool:
+    """find_actor's list is a top `max_rows` of the full ranking: the same similarity at
+    every place, every actor above the last place listed in order, and at the last place
+    actors tied there, by key. True if the tie held more actors than the list had room for.
+    """
+    params = {"name": name, "max_rows": max_rows}
+    found = [tuple(row) for row in session.execute(text(FOUND), params)]
+    ranked = [tuple(row) for row in session.execute(text(RANKED), params)]
+    assert [similarity for _, similarity in found] == [
+        similarity for _, similarity in ranked[:max_rows]
+    ], params
+    assert set(found) <= set(ranked), params
+    if not found:
+        return False
+    last = found[-1][1]
+    above = [row for row in ranked if row[1] > last]
+    assert found[: len(above)] == above, params
+    tied_found = found[len(above) :]
+    assert tied_found == sorted(tied_found), params
+    return sum(similarity == last for _, similarity in ranked) > len(tied_found)
+
 
 # Names built like a large import's: a made-up word and a common ending, so that a typed
 # name shares most of its trigrams with thousands of others, many of them equally alike.
@@ -474,7 +504,7 @@ FROM actor WHERE key LIKE 'named-%' AND key LIKE '%7';
 """
 
 
-def test_find_actor_ranks_like_the_full_search(session: Session) -> None:
+def test_find_actor_lists_a_top_of_the_full_ranking(session: Session) -> None:
     session.execute(text(CROWDED_NAMES))
     create_find_actor_before(session)
     names = session.execute(
@@ -489,15 +519,16 @@ def test_find_actor_ranks_like_the_full_search(session: Session) -> None:
         "named-17",
         "Zzyzx",
     ]
-    crowded = 0
+    crowded = tie_cut = 0
     for name, max_rows in itertools.product(typed, (1, 10, 50)):
-        params = {"name": name, "max_rows": max_rows}
-        found = session.execute(text("SELECT * FROM find_actor(:name, :max_rows)"), params).all()
-        assert found == session.execute(text(BEFORE), params).all(), params
-        crowded += len(found) == max_rows
+        tie_cut += assert_top_of_ranking(session, name, max_rows)
+        listed = session.execute(text(FOUND), {"name": name, "max_rows": max_rows}).all()
+        crowded += len(listed) == max_rows
     # Most typed names met more alike names than the list holds, and more than the first
-    # probe's sample of 64: the raised thresholds were exercised.
+    # probe's sample of 64: the second probe was exercised, and so was a tie at the last
+    # place larger than the room left for it.
     assert crowded > len(typed) * 3 // 2
+    assert tie_cut > len(typed) // 2
     alike = "SELECT count(*) FROM actor WHERE 'petroleum compnay' <% normalize_name(name)"
     assert session.execute(text(alike)).scalar_one() > 1000
 
@@ -506,11 +537,35 @@ def test_find_actor_keeps_the_callers_threshold(session: Session) -> None:
     session.execute(text(CROWDED_NAMES))
     create_find_actor_before(session)
     session.execute(text("SET LOCAL pg_trgm.word_similarity_threshold = 0.8"))
-    params = {"name": "Karavo Liberation Frnt", "max_rows": 10}
-    found = session.execute(text("SELECT * FROM find_actor(:name, :max_rows)"), params).all()
-    assert found == session.execute(text(BEFORE), params).all()
-    assert all(similarity >= 0.8 for *_, similarity in found)
+    assert_top_of_ranking(session, "Karavo Liberation Frnt", 10)
+    found = session.execute(text(FOUND), {"name": "Karavo Liberation Frnt", "max_rows": 10})
+    assert all(similarity >= 0.8 for _, similarity in found)
     assert session.execute(text("SHOW pg_trgm.word_similarity_threshold")).scalar_one() == "0.8"
+
+
+def test_find_actor_lists_exact_names_first_among_many_that_contain_them(
+    session: Session,
+) -> None:
+    """More names contain the typed one (similarity 1) than the list and the first probe's
+    sample hold; the actors named exactly so, written last, still come first."""
+    session.execute(
+        text(
+            "INSERT INTO actor (key, kind, name) "
+            "SELECT format('zorvan-%s', i), 'armed_group', format('Zorvan Brigade %s', i) "
+            "FROM generate_series(1, 150) AS i"
+        )
+    )
+    session.execute(
+        text(
+            "INSERT INTO actor (key, kind, name) "
+            "VALUES ('zorvan-a', 'person', 'Zorvan'), ('zorvan-b', 'person', 'Zorván')"
+        )
+    )
+    found = session.execute(text(FOUND), {"name": "zorvan", "max_rows": 5}).all()
+    assert [key for key, _ in found[:2]] == ["zorvan-a", "zorvan-b"]
+    assert [similarity for _, similarity in found] == [1.0] * 5
+    with pytest.raises(AmbiguousActorError, match="names several actors: zorvan-a, zorvan-b"):
+        ActorRepository(session).resolve("Zorvan")
 
 
 # A second hub sharing half the first one's spokes, with links weighed otherwise, and an
