@@ -564,6 +564,7 @@ def test_find_actor_lists_exact_names_first_among_many_that_contain_them(
     found = session.execute(text(FOUND), {"name": "zorvan", "max_rows": 5}).all()
     assert [key for key, _ in found[:2]] == ["zorvan-a", "zorvan-b"]
     assert [similarity for _, similarity in found] == [1.0] * 5
+    assert session.execute(text(FOUND), {"name": "zorvan", "max_rows": 0}).all() == []
     with pytest.raises(AmbiguousActorError, match="names several actors: zorvan-a, zorvan-b"):
         ActorRepository(session).resolve("Zorvan")
 

@@ -15,7 +15,9 @@ strictly more similar than the sample's cut, so the trigram index leaves the who
 out. When the cut is 1 (many names contain the typed one), probe 2 also reads the exact
 names, so that an exact name or alias always comes first.
 
-find_actor's comment says so; same signatures and columns. Downgrade restores the previous
+find_actor's comment says so, and it reads pg_trgm's threshold as unset when a session
+that has not loaded pg_trgm holds an empty placeholder for it (one that created a function
+with the setting in its SET clause, as a migration does). Same signatures and columns. Downgrade restores the previous
 definitions (29b017527440).
 
 Revision ID: 7f3b2c9e5a14
@@ -95,7 +97,7 @@ BEGIN
               FROM unnest(actor_ids, similarities) AS s (actor_id, similarity)
               GROUP BY s.actor_id) AS best
         ORDER BY best.similarity DESC
-        OFFSET actor_name_matches.max_rows - 1
+        OFFSET greatest(actor_name_matches.max_rows, 1) - 1
         LIMIT 1;
         -- Without max_rows actors in the sample (aliases of a few), read all matches.
         PERFORM set_config('pg_trgm.word_similarity_threshold',
@@ -171,8 +173,10 @@ AS $$
 SELECT m.actor_key, m.actor_name, m.matched_name, m.similarity
 FROM actor_name_matches(
     find_actor.name, find_actor.max_rows,
-    -- Unset until pg_trgm is first used in the session: its default then.
-    coalesce(current_setting('pg_trgm.word_similarity_threshold', true), '0.6')::real
+    -- Unset (or an empty placeholder) until pg_trgm is first used in the session: its
+    -- default then.
+    coalesce(nullif(current_setting('pg_trgm.word_similarity_threshold', true), ''),
+             '0.6')::real
 ) AS m
 $$;
 """
