@@ -12,8 +12,7 @@ setting of a dashboard and its API on one small host. Each level runs for a fixe
 import asyncio
 import os
 import random
-import socket
-import subprocess
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Iterator
@@ -30,15 +29,14 @@ from sqlalchemy import create_engine, pool
 from benchmarks.common import percentile, progress, results, verdict
 from benchmarks.queries import HUB_CALL_SHARE, find_actors
 from benchmarks.synthetic import CONTENT_WORDS
+from nexusdb.api.launch import RunningServer, running_server
 from nexusdb.db.engine import redact, sqlalchemy_url
 from nexusdb.db.roles import create_reader_role
 
-NEXUSDB = Path(__file__).resolve().parents[1] / ".venv" / "bin" / "nexusdb"
 CLIENTS = (1, 16, 64)
 TARGET_CLIENTS = 16
 TARGET_RPS = 500.0
 TARGET_P95_MS = 50.0
-STARTUP_SECONDS = 60
 WARM_UP_SECONDS = 2.0
 # A request slower than this is cut off and counted as an error at this value.
 REQUEST_TIMEOUT_S = 10.0
@@ -177,56 +175,21 @@ def request_mix(url: str, seed: int) -> list[Request]:
     return mix
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @contextmanager
-def serving(url: str, *, workers: int) -> Iterator[tuple[str, int]]:
-    """`nexusdb serve --workers N` over `url` in a process of its own; yields its base
-    URL, and stops it (and its workers) at the end."""
+def serving(url: str, *, workers: int) -> Iterator[RunningServer]:
+    """`nexusdb serve --workers N` over `url` in a process of its own, its reader role
+    granted first; stopped (with its workers) at the end."""
     engine = create_engine(sqlalchemy_url(url), poolclass=pool.NullPool)
     try:
         create_reader_role(engine)
     finally:
         engine.dispose()
-    port = free_port()
-    command = [str(NEXUSDB), "serve", "--host", "127.0.0.1", "--port", str(port)]
-    server = subprocess.Popen(
-        [*command, "--workers", str(workers)],
-        env={**os.environ, "DATABASE_URL": url},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if server.poll() is not None:
-                raise RuntimeError(
-                    f"nexusdb serve stopped: {server.stderr.read() if server.stderr else ''}"
-                )
-            try:
-                if httpx2.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx2.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"nexusdb serve did not answer within {STARTUP_SECONDS} s")
-            time.sleep(0.2)
-        progress.print(f"nexusdb serve on {base} over {redact(url)} (pid {server.pid})")
-        yield base, server.pid
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        running_server(url, log=Path(scratch) / "serve.log", workers=workers) as server,
+    ):
+        progress.print(f"nexusdb serve on {server.base_url} over {redact(url)} (pid {server.pid})")
+        yield server
 
 
 async def drive(
@@ -344,13 +307,20 @@ def run(
     progress.print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     levels = []
     progress.print(f"nexusdb serve with {workers} worker process(es)")
-    with serving(url, workers=workers) as (base, pid):
-        meter = CpuMeter(server=pid, postmaster=postmaster_pid(url))
+    with serving(url, workers=workers) as server:
+        meter = CpuMeter(server=server.pid, postmaster=postmaster_pid(url))
         for count in clients:
             progress.print(f"{count} client(s) for {seconds:.0f} s ...")
             levels.append(
                 asyncio.run(
-                    drive(base, mix, clients=count, seconds=seconds, budget=budget, meter=meter)
+                    drive(
+                        server.base_url,
+                        mix,
+                        clients=count,
+                        seconds=seconds,
+                        budget=budget,
+                        meter=meter,
+                    )
                 )
             )
     load = os.getloadavg()

@@ -5,19 +5,17 @@ otherwise)."""
 
 import os
 import re
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx2
 import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
+from nexusdb.api.launch import running_server
 from nexusdb.db.roles import create_reader_role
 from nexusdb.seeding.loader import seed
 from tests.support import REPOSITORY, SEEDS, Databases, make_engine
@@ -55,41 +53,12 @@ def as_status_script(block: str) -> tuple[str, list[int]]:
     return "\n".join(lines), expected
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @contextmanager
 def serving(url: str, log: Path) -> Iterator[str]:
     """`nexusdb serve` over the database at `url`, whose reader role is granted; yields
     the base URL and stops the server after."""
-    port = free_port()
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            [str(NEXUSDB), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env={**os.environ, "DATABASE_URL": url},
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            assert server.poll() is None, log.read_text()
-            try:
-                if httpx2.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx2.TransportError:
-                pass
-            assert time.monotonic() < deadline, log.read_text()
-            time.sleep(0.2)
-        yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with running_server(url, log=log, startup_seconds=STARTUP_SECONDS) as server:
+        yield server.base_url
 
 
 @pytest.fixture(scope="module")
