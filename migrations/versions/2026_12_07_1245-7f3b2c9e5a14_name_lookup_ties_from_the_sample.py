@@ -158,28 +158,28 @@ END
 $$;
 """
 
-FIND_ACTOR = """
--- Actors whose name or an alias resembles `name`, ignoring case and accents:
--- "Zelenskyy", "Hizbullah", the typo "Hezbolah". An exact key comes first, then an exact
--- name or alias, then the closest (pg_trgm word_similarity of `name` to the candidate,
--- at least pg_trgm.word_similarity_threshold, 0.6 by default), then key. One row per
--- actor, with the name or alias that matched best. When more actors tie at the last
--- place than the list has room for, the ones listed are the first the trigram index
--- finds. actor_name_matches does the work.
-CREATE OR REPLACE FUNCTION find_actor(name text, max_rows int DEFAULT 10)
-RETURNS TABLE (key text, name text, matched_name text, similarity real)
-    LANGUAGE sql STABLE PARALLEL RESTRICTED
-AS $$
-SELECT m.actor_key, m.actor_name, m.matched_name, m.similarity
-FROM actor_name_matches(
-    find_actor.name, find_actor.max_rows,
-    -- Unset (or an empty placeholder) until pg_trgm is first used in the session: its
-    -- default then.
-    coalesce(nullif(current_setting('pg_trgm.word_similarity_threshold', true), ''),
-             '0.6')::real
-) AS m
-$$;
-"""
+
+def find_actor(previous: str) -> str:
+    """The previous find_actor, its comment saying how ties at the last place are listed
+    and its threshold read as unset when pg_trgm's placeholder is empty."""
+    replacements = {
+        "-- actor, with the name or alias that matched best. actor_name_matches does the work.": (
+            "-- actor, with the name or alias that matched best. When more actors tie at the last\n"
+            "-- place than the list has room for, the ones listed are the first the trigram index\n"
+            "-- finds. actor_name_matches does the work."
+        ),
+        "    -- Unset until pg_trgm is first used in the session: its default then.\n"
+        "    coalesce(current_setting('pg_trgm.word_similarity_threshold', true), '0.6')::real": (
+            "    -- Unset (or an empty placeholder) until pg_trgm is first used in the session: its\n"
+            "    -- default then.\n"
+            "    coalesce(nullif(current_setting('pg_trgm.word_similarity_threshold', true), ''),\n"
+            "             '0.6')::real"
+        ),
+    }
+    for old, new in replacements.items():
+        assert previous.count(old) == 1, old
+        previous = previous.replace(old, new)
+    return previous
 
 
 def or_replace(definitions: str) -> str:
@@ -191,7 +191,8 @@ def upgrade() -> None:
     op.execute("SET LOCAL lock_timeout = '5s'")
     op.execute("SET LOCAL statement_timeout = '5min'")
     op.execute(or_replace(ACTOR_NAME_MATCHES))
-    op.execute(FIND_ACTOR)
+    previous = context.script.get_revision("29b017527440").module
+    op.execute(find_actor(previous.FIND_ACTOR))
 
 
 def downgrade() -> None:
