@@ -360,9 +360,9 @@ def plan(connection: Connection, sql: str) -> str:
         ),
         # Each probe of find_actor's ranking (actor_name_matches is plpgsql).
         (
-            "SELECT id FROM actor WHERE normalize_name('hezbolah') <% normalize_name(name)"
+            "SELECT id FROM actor WHERE normalize_name('hezbolah') <% normalized_name"
             " UNION ALL SELECT actor_id FROM actor_alias"
-            " WHERE normalize_name('hezbolah') <% normalize_name(name)",
+            " WHERE normalize_name('hezbolah') <% normalized_name",
             ["ix_actor_name_trgm", "ix_actor_alias_name_trgm"],
         ),
         # Each step of actor_neighbourhood's walk (the walk itself is plpgsql).

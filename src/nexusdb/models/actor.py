@@ -2,7 +2,7 @@
 
 import uuid
 
-from sqlalchemy import CheckConstraint, Index, UniqueConstraint, func, literal_column
+from sqlalchemy import CheckConstraint, Computed, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nexusdb.db.base import (
@@ -19,11 +19,19 @@ from nexusdb.db.base import (
 
 
 def trigram_name_index(name: str) -> Index:
-    """A pg_trgm index on the normalised `name` column, for find_actor() (see the migration)."""
-    normalized = func.normalize_name(literal_column("name")).label("normalized_name")
+    """A pg_trgm index on `normalized_name`, for find_actor() (see the migration)."""
     return Index(
-        name, normalized, postgresql_using="gin", postgresql_ops={"normalized_name": "gin_trgm_ops"}
+        name,
+        "normalized_name",
+        postgresql_using="gin",
+        postgresql_ops={"normalized_name": "gin_trgm_ops"},
     )
+
+
+def stored_normal_form() -> Mapped[str]:
+    """`name` as names are compared (normalize_name: lower case, no accents), kept by
+    PostgreSQL, so that find_actor's rechecks read it instead of computing it."""
+    return mapped_column(Computed("normalize_name(name)", persisted=True))
 
 
 class Actor(UUIDPrimaryKey, Provenance, Timestamps, Base):
@@ -45,6 +53,7 @@ class Actor(UUIDPrimaryKey, Provenance, Timestamps, Base):
     key: Mapped[str] = mapped_column(unique=True)
     kind: Mapped[str] = mapped_column(reference("actor_kind.code"), index=True)
     name: Mapped[str]
+    normalized_name: Mapped[str] = stored_normal_form()
     description: Mapped[str | None]
     country_code: Mapped[str | None]
     is_anonymous: Mapped[bool] = mapped_column(server_default="false")
@@ -70,6 +79,7 @@ class ActorAlias(UUIDPrimaryKey, Origin, Base):
 
     actor_id: Mapped[uuid.UUID] = mapped_column(reference("actor.id", ondelete="CASCADE"))
     name: Mapped[str]
+    normalized_name: Mapped[str] = stored_normal_form()
     language: Mapped[str] = mapped_column(server_default="en")
     kind: Mapped[str] = mapped_column(reference("alias_kind.code"))
 

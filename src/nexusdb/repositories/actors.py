@@ -161,13 +161,13 @@ class ActorRepository(Repository[Actor]):
             # lower() and unaccent() leave the escaped wildcards as they are.
             pattern = func.normalize_name(like_pattern(q))
             named = or_(
-                func.normalize_name(Actor.name).like(pattern),
-                typed.op("<%")(func.normalize_name(Actor.name)),
+                Actor.normalized_name.like(pattern),
+                typed.op("<%")(Actor.normalized_name),
             )
             aliased = select(ActorAlias.actor_id).where(
                 or_(
-                    func.normalize_name(ActorAlias.name).like(pattern),
-                    typed.op("<%")(func.normalize_name(ActorAlias.name)),
+                    ActorAlias.normalized_name.like(pattern),
+                    typed.op("<%")(ActorAlias.normalized_name),
                 )
             )
             statement = statement.where(or_(Actor.key == q, named, Actor.id.in_(aliased)))
