@@ -534,6 +534,27 @@ def test_find_actor_lists_a_top_of_the_full_ranking(session: Session) -> None:
     assert session.execute(text(alike)).scalar_one() > 1000
 
 
+def test_find_actor_reads_its_sample_through_the_trigram_index(session: Session) -> None:
+    """With statistics on the stored normal form, the planner expects a common ending's
+    first 64 matches early in a sequential scan; every probe must still use the index."""
+    session.execute(text(CROWDED_NAMES))
+    session.execute(text("ANALYZE actor"))
+    plans: list[str] = []
+    driver = session.connection().connection.driver_connection
+    assert driver is not None
+    driver.add_notice_handler(lambda notice: plans.append(notice.message_primary or ""))
+    session.execute(text("LOAD 'auto_explain'"))
+    for setting in ("log_min_duration = 0", "log_nested_statements = on"):
+        session.execute(text(f"SET LOCAL auto_explain.{setting}"))
+    session.execute(text("SET LOCAL client_min_messages = log"))
+    session.execute(text(FOUND), {"name": "Karavo Liberation Frnt", "max_rows": 10}).all()
+    session.execute(text("SET LOCAL client_min_messages = notice"))
+    probes = [plan for plan in plans if "<% a.normalized_name" in plan]
+    assert len(probes) == 2
+    assert all("Bitmap Index Scan on ix_actor_name_trgm" in plan for plan in probes)
+    assert not any("Seq Scan on actor " in plan for plan in probes)
+
+
 def test_find_actor_keeps_the_callers_threshold(session: Session) -> None:
     session.execute(text(CROWDED_NAMES))
     create_find_actor_before(session)
