@@ -8,15 +8,13 @@ accounting of that one child (`os.wait4`), so runs do not mask each other.
 import os
 import resource
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 from rich.table import Table
 
 from benchmarks.common import fresh_database, progress, rate, results
+from nexusdb.api.launch import NEXUSDB
 
-NEXUSDB = Path(sys.executable).with_name("nexusdb")
 QUERY = "SELECT g AS n, md5(g::text) AS hash FROM generate_series(1, {rows}) AS g"
 
 

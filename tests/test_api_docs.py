@@ -15,12 +15,11 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from nexusdb.api.launch import running_server
+from nexusdb.api.launch import NEXUSDB, running_server
 from nexusdb.db.roles import create_reader_role
 from nexusdb.seeding.loader import seed
 from tests.support import REPOSITORY, SEEDS, Databases, make_engine
 
-NEXUSDB = REPOSITORY / ".venv" / "bin" / "nexusdb"
 API_DOC = REPOSITORY / "docs" / "api.md"
 API_WRITES_DOC = REPOSITORY / "docs" / "api-writes.md"
 SH_BLOCK = re.compile(r"^```sh\n(.*?)^```\n", re.DOTALL | re.MULTILINE)

@@ -9,10 +9,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from nexusdb.api.launch import NEXUSDB
 from tests.cli_support import command_paths, invoke, scalar
 from tests.support import REPOSITORY, using_database
-
-NEXUSDB = REPOSITORY / ".venv" / "bin" / "nexusdb"
 
 
 @pytest.mark.parametrize("path", command_paths(), ids=" ".join)

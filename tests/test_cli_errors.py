@@ -13,12 +13,11 @@ import pytest
 from sqlalchemy.engine import make_url
 from typer.testing import Result
 
+from nexusdb.api.launch import NEXUSDB
 from nexusdb.db import migrations
 from nexusdb.db.engine import with_database
 from tests.cli_support import commands, invoke, scalar
-from tests.support import REPOSITORY, SEEDS, Databases, using_database
-
-NEXUSDB = REPOSITORY / ".venv" / "bin" / "nexusdb"
+from tests.support import SEEDS, Databases, using_database
 
 # Commands that can do their work without a database; every other one must fail.
 NEED_NO_DATABASE = {"db history", "db start", "db status", "db stop", "db url"}

@@ -14,7 +14,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-# The console script installed next to the running interpreter (the project's .venv).
+# The `nexusdb` console script installed next to the running interpreter (the project's
+# .venv): the one path to it for everything that runs nexusdb as a child process.
 NEXUSDB = Path(sys.executable).with_name("nexusdb")
 
 
