@@ -10,7 +10,9 @@ pg_trgm's `word_similarity`: about a fifth of the recheck.
 (`normalize_name(name)`, kept by PostgreSQL on every write path: seed, import, API); the
 trigram indexes `ix_actor_name_trgm` and `ix_actor_alias_name_trgm` move from the
 expression to the column, and `actor_name_matches` reads and compares the column. Same
-results: the column holds exactly what the expression computed.
+results: the column holds exactly what the expression computed. A later revision that
+changes `normalize_name` must recompute the column (any UPDATE of a row does), as it
+would have had to rebuild the expression indexes.
 
 With statistics on a real column, the planner estimates a common ending's matches well
 (3,012 "... Liberation Front" names) and then reads the first probe's sample of 64 with a
