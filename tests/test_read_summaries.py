@@ -536,7 +536,9 @@ def test_find_actor_lists_a_top_of_the_full_ranking(session: Session) -> None:
 
 def test_find_actor_reads_its_sample_through_the_trigram_index(session: Session) -> None:
     """With statistics on the stored normal form, the planner expects a common ending's
-    first 64 matches early in a sequential scan; every probe must still use the index."""
+    first 64 matches early in a sequential scan; every probe must still use the index.
+    Each probe is planned for any typed name (a generic plan, the name a parameter), so a
+    call does not pay to estimate its name against the column's statistics."""
     session.execute(text(CROWDED_NAMES))
     session.execute(text("ANALYZE actor"))
     plans: list[str] = []
@@ -553,6 +555,7 @@ def test_find_actor_reads_its_sample_through_the_trigram_index(session: Session)
     assert len(probes) == 2
     assert all("Bitmap Index Scan on ix_actor_name_trgm" in plan for plan in probes)
     assert not any("Seq Scan on actor " in plan for plan in probes)
+    assert not any("karavo liberation frnt" in plan for plan in probes)
 
 
 def test_find_actor_keeps_the_callers_threshold(session: Session) -> None:
