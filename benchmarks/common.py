@@ -31,7 +31,7 @@ def server_url() -> str:
     settings = get_settings()
     if settings.database_url:
         return settings.database_url
-    return embedded.start(settings.data_dir)
+    return embedded.start(settings.data_dir, settings.embedded_shared_buffers)
 
 
 def server_version(url: str) -> str:

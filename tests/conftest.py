@@ -36,7 +36,7 @@ def server_url() -> str:
     configured = os.environ.get("DATABASE_URL")
     if configured:
         return configured
-    return embedded.start(REPOSITORY / ".nexusdb")
+    return embedded.start(REPOSITORY / ".nexusdb", Settings().embedded_shared_buffers)
 
 
 @pytest.fixture(scope="session")

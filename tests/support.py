@@ -81,7 +81,7 @@ def embedded_server(
     password (SCRAM) and everyone else is trusted. Yields the URL of its maintenance
     database, with the superuser's password in it."""
     try:
-        url = embedded.start(data_dir)
+        url = embedded.start(data_dir, get_settings().embedded_shared_buffers)
         with psycopg.connect(url, autocommit=True) as conn:
             roles = list(passwords_for)
             if superuser_password is not None:

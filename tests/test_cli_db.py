@@ -3,10 +3,12 @@ embedded server's lifecycle (on a data directory of its own, never the shared on
 
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from nexusdb.db import embedded, migrations
 from nexusdb.db.stats import row_counts
+from nexusdb.errors import DatabaseUnavailableError
 from tests.cli_support import invoke
 from tests.support import Databases, using_database
 
@@ -68,3 +70,39 @@ def test_embedded_server_starts_and_stops(tmp_path: Path, monkeypatch: pytest.Mo
             assert "was not running" in invoke("db", "stop").stderr
         finally:
             embedded.stop(tmp_path / "data")
+
+
+def shared_buffers(url: str) -> str:
+    with psycopg.connect(url) as conn:
+        return str(conn.execute("SHOW shared_buffers").fetchone()[0])  # type: ignore[index]
+
+
+def test_embedded_server_runs_with_the_configured_shared_buffers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data_dir = tmp_path / "data"
+    monkeypatch.setenv("NEXUSDB_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("NEXUSDB_EMBEDDED_SHARED_BUFFERS", "192MB")
+    with using_database(monkeypatch, None):
+        try:
+            assert invoke("db", "start").exit_code == 0
+            url = embedded.status(data_dir).server_url
+            assert url is not None
+            assert shared_buffers(url) == "192MB"
+            # Running, it keeps its size and its clients: another one applies at its next start.
+            with psycopg.connect(url) as client:
+                assert embedded.start(data_dir, "160MB") == url
+                assert client.execute("SELECT 1").fetchone() == (1,)
+            assert shared_buffers(url) == "192MB"
+            embedded.stop(data_dir)
+            url = embedded.start(data_dir, "160MB")
+            assert shared_buffers(url) == "160MB"
+            # A size the machine cannot give is refused, and the server keeps its own.
+            embedded.stop(data_dir)
+            with pytest.raises(DatabaseUnavailableError, match="1TB is more than half of"):
+                embedded.start(data_dir, "1TB")
+            assert shared_buffers(url) == "160MB"
+            embedded.stop(data_dir)
+            assert shared_buffers(embedded.start(data_dir, "160MB")) == "160MB"
+        finally:
+            embedded.stop(data_dir)

@@ -64,6 +64,10 @@ SCENARIOS = {
         {"DATABASE_URL": DEAD_SERVER, "NEXUSDB_STATEMENT_TIMEOUT_MS": "abc"},
         "bad setting NEXUSDB_STATEMENT_TIMEOUT_MS: Input should be a valid integer",
     ),
+    "bad page cache size": (
+        {"DATABASE_URL": DEAD_SERVER, "NEXUSDB_EMBEDDED_SHARED_BUFFERS": "lots"},
+        "bad setting NEXUSDB_EMBEDDED_SHARED_BUFFERS: 'lots' is not a size such as 2GB",
+    ),
 }
 
 

@@ -1,5 +1,6 @@
 """Settings read from the environment (and `.env`), in one place."""
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -26,6 +27,11 @@ class Settings(BaseSettings):
     # Whether the HTTP API's reads need a bearer token too (writes always need one).
     api_read_token_required: bool = Field(
         default=False, validation_alias="NEXUSDB_API_READ_TOKEN_REQUIRED"
+    )
+    # The embedded server's own page cache (PostgreSQL's default, 128MB, is sized for a small
+    # machine; docs/scaling.md says what a million events need).
+    embedded_shared_buffers: str = Field(
+        default="2GB", validation_alias="NEXUSDB_EMBEDDED_SHARED_BUFFERS"
     )
     # The role `nexusdb sql` logs in as; another name gives one database a reader of its own.
     reader_role: str = Field(
@@ -54,6 +60,14 @@ class Settings(BaseSettings):
             raise ValueError(
                 "not a PostgreSQL URL: write postgresql://user[:password]@host[:port]/database"
             )
+        return value
+
+    @field_validator("embedded_shared_buffers")
+    @classmethod
+    def _is_a_size(cls, value: str) -> str:
+        """A size as PostgreSQL writes one, so a typo is refused here, not by a restart."""
+        if not re.fullmatch(r"[1-9][0-9]*(kB|MB|GB|TB)", value):
+            raise ValueError(f"{value!r} is not a size such as 2GB or 256MB")
         return value
 
 

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
+import psycopg
+from psycopg import sql
+
 from nexusdb.db.admin import LOCALE
 from nexusdb.errors import DatabaseUnavailableError
 
@@ -50,19 +53,65 @@ def status(data_dir: Path) -> EmbeddedStatus:
     return EmbeddedStatus(pgdata, running=True, pid=info.pid, server_url=info.get_uri())
 
 
-def start(data_dir: Path) -> str:
-    """Start the server if it is not running, and return a URL to its maintenance database."""
-    pgdata = _pgdata(data_dir)
-    pgdata.parent.mkdir(parents=True, exist_ok=True)
+def start(data_dir: Path, shared_buffers: str) -> str:
+    """Start the server if it is not running, and return a URL to its maintenance database.
+
+    A server this call starts runs with `shared_buffers`; one already running is left as
+    it is, since applying the size means a restart that would cut its other clients off.
+    """
+    current = status(data_dir)
+    if current.running and current.server_url:
+        return current.server_url
+    pgdata = current.pgdata
+    pgdata.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("LC_ALL", LOCALE)
     try:
-        server = _import_embedded().get_server(pgdata, cleanup_mode=None)
-    except (subprocess.SubprocessError, OSError, AssertionError) as error:
+        # Not get_server(): it hands back the handle it made for a server since stopped.
+        server = _import_embedded().PostgresServer(pgdata, cleanup_mode=None)
+        url = str(server.get_uri())
+        _size_shared_buffers(url, pgdata, shared_buffers)
+    except (subprocess.SubprocessError, OSError, AssertionError, psycopg.Error) as error:
         log = pgdata / "log"
         raise DatabaseUnavailableError(
             f"could not start the embedded PostgreSQL in {pgdata}: {error} (see {log})"
         ) from error
-    return str(server.get_uri())
+    return url
+
+
+def _size_shared_buffers(url: str, pgdata: Path, shared_buffers: str) -> None:
+    """Write `shared_buffers` into the server's configuration (ALTER SYSTEM) and restart it
+    when it runs with another size: the setting is read only when the server starts.
+
+    A size the machine cannot give would stop the server from starting again, so more than
+    half of its memory is refused before anything is written.
+    """
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT current_setting('shared_buffers'),"
+            " pg_size_bytes(current_setting('shared_buffers')), pg_size_bytes(%s)",
+            [shared_buffers],
+        ).fetchone()
+        assert row is not None
+        current, current_bytes, wanted_bytes = row
+        if wanted_bytes == current_bytes:
+            return
+        if wanted_bytes > memory // 2:
+            raise DatabaseUnavailableError(
+                f"NEXUSDB_EMBEDDED_SHARED_BUFFERS {shared_buffers} is more than half of this"
+                f" machine's memory ({memory // 2**20:,} MB); the embedded PostgreSQL keeps"
+                f" {current}"
+            )
+        conn.execute(
+            sql.SQL("ALTER SYSTEM SET shared_buffers = {}").format(sql.Literal(shared_buffers))
+        )
+    # The server's own options (socket, no TCP) are kept from postmaster.opts.
+    _import_embedded().pg_ctl(
+        ["-w", "-m", "fast", "-l", str(pgdata / "log"), "restart"],
+        pgdata=pgdata,
+        user=_system_user(),
+        timeout=60,
+    )
 
 
 def stop(data_dir: Path) -> bool:

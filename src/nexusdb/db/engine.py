@@ -28,7 +28,7 @@ def database_url(settings: Settings | None = None) -> str:
     settings = settings or get_settings()
     if settings.database_url:
         return settings.database_url
-    server_url = embedded.start(settings.data_dir)
+    server_url = embedded.start(settings.data_dir, settings.embedded_shared_buffers)
     if not database_exists(server_url, settings.database_name):
         create_database(server_url, settings.database_name)
     return with_database(server_url, settings.database_name)
