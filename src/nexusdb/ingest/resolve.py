@@ -77,11 +77,11 @@ def resolve_actors(conn: psycopg.Connection[Any], *, prefix: str, origin: str) -
         UPDATE import_actor AS a SET actor_id = unique_match.actor_id
         FROM (SELECT a2.handle, min(named.actor_id::text)::uuid AS actor_id
               FROM import_actor AS a2
-              JOIN (SELECT id AS actor_id, name FROM actor WHERE NOT is_anonymous
+              JOIN (SELECT id AS actor_id, normalized_name FROM actor WHERE NOT is_anonymous
                     UNION
-                    SELECT al.actor_id, al.name FROM actor_alias AS al
+                    SELECT al.actor_id, al.normalized_name FROM actor_alias AS al
                     JOIN actor AS owner ON owner.id = al.actor_id AND NOT owner.is_anonymous)
-                   AS named ON normalize_name(named.name) = normalize_name(a2.name)
+                   AS named ON named.normalized_name = normalize_name(a2.name)
               WHERE a2.actor_id IS NULL
               GROUP BY a2.handle
               HAVING count(DISTINCT named.actor_id) = 1) AS unique_match
