@@ -1,6 +1,7 @@
 """`nexusdb db ...`: the schema commands, backups that restore to the same rows, and the
 embedded server's lifecycle (on a data directory of its own, never the shared one)."""
 
+import os
 from pathlib import Path
 
 import psycopg
@@ -104,5 +105,12 @@ def test_embedded_server_runs_with_the_configured_shared_buffers(
             assert shared_buffers(url) == "160MB"
             embedded.stop(data_dir)
             assert shared_buffers(embedded.start(data_dir, "160MB")) == "160MB"
+            # Unset: 2GB, or a quarter of a smaller machine's memory.
+            embedded.stop(data_dir)
+            url = embedded.start(data_dir, None)
+            memory_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+            with psycopg.connect(url) as conn:
+                size = conn.execute("SELECT pg_size_bytes(current_setting('shared_buffers'))")
+                assert size.fetchone() == (min(2048, memory_mb // 4) * 2**20,)
         finally:
             embedded.stop(data_dir)

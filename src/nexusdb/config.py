@@ -28,10 +28,10 @@ class Settings(BaseSettings):
     api_read_token_required: bool = Field(
         default=False, validation_alias="NEXUSDB_API_READ_TOKEN_REQUIRED"
     )
-    # The embedded server's own page cache (PostgreSQL's default, 128MB, is sized for a small
-    # machine; docs/scaling.md says what a million events need).
-    embedded_shared_buffers: str = Field(
-        default="2GB", validation_alias="NEXUSDB_EMBEDDED_SHARED_BUFFERS"
+    # The embedded server's own page cache; unset: 2GB, or a quarter of a smaller machine's
+    # memory (PostgreSQL's default, 128MB, is too small for a million events: docs/scaling.md).
+    embedded_shared_buffers: str | None = Field(
+        default=None, validation_alias="NEXUSDB_EMBEDDED_SHARED_BUFFERS"
     )
     # The role `nexusdb sql` logs in as; another name gives one database a reader of its own.
     reader_role: str = Field(
@@ -64,9 +64,9 @@ class Settings(BaseSettings):
 
     @field_validator("embedded_shared_buffers")
     @classmethod
-    def _is_a_size(cls, value: str) -> str:
+    def _is_a_size(cls, value: str | None) -> str | None:
         """A size as PostgreSQL writes one, so a typo is refused here, not by a restart."""
-        if not re.fullmatch(r"[1-9][0-9]*(kB|MB|GB|TB)", value):
+        if value is not None and not re.fullmatch(r"[1-9][0-9]*(kB|MB|GB|TB)", value):
             raise ValueError(f"{value!r} is not a size such as 2GB or 256MB")
         return value
 

@@ -53,11 +53,12 @@ def status(data_dir: Path) -> EmbeddedStatus:
     return EmbeddedStatus(pgdata, running=True, pid=info.pid, server_url=info.get_uri())
 
 
-def start(data_dir: Path, shared_buffers: str) -> str:
+def start(data_dir: Path, shared_buffers: str | None) -> str:
     """Start the server if it is not running, and return a URL to its maintenance database.
 
-    A server this call starts runs with `shared_buffers`; one already running is left as
-    it is, since applying the size means a restart that would cut its other clients off.
+    A server this call starts runs with `shared_buffers` (None: 2GB, or a quarter of a
+    smaller machine's memory); one already running is left as it is, since applying the
+    size means a restart that would cut its other clients off.
     """
     current = status(data_dir)
     if current.running and current.server_url:
@@ -78,7 +79,7 @@ def start(data_dir: Path, shared_buffers: str) -> str:
     return url
 
 
-def _size_shared_buffers(url: str, pgdata: Path, shared_buffers: str) -> None:
+def _size_shared_buffers(url: str, pgdata: Path, shared_buffers: str | None) -> None:
     """Write `shared_buffers` into the server's configuration (ALTER SYSTEM) and restart it
     when it runs with another size: the setting is read only when the server starts.
 
@@ -86,6 +87,8 @@ def _size_shared_buffers(url: str, pgdata: Path, shared_buffers: str) -> None:
     half of its memory is refused before anything is written.
     """
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    if shared_buffers is None:
+        shared_buffers = f"{min(2048, memory // 4 // 2**20)}MB"
     with psycopg.connect(url, autocommit=True) as conn:
         row = conn.execute(
             "SELECT current_setting('shared_buffers'),"
