@@ -3,6 +3,7 @@ database holds, pages walked to the end (every row once, also while rows are add
 dates to their precision, merged keys, problems, ETags, and the CLI agreeing with the API.
 """
 
+import asyncio
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from nexusdb.api import create_app
@@ -687,10 +689,16 @@ def test_walking_while_rows_are_added_returns_each_row_once(
 
 def test_reads_run_in_read_only_transactions_as_the_reader(seeded_api: TestClient) -> None:
     database = seeded_api.app.state.database  # type: ignore[attr-defined]
-    session = next(database.read_session())
+    sessions = database.read_session()
+    session = asyncio.run(anext(sessions))
     assert session.scalar(text("SHOW transaction_read_only")) == "on"
     assert session.scalar(text("SELECT current_user")) == "nexus_reader"
-    session.close()
+    # Each statement is a transaction of its own: nothing to roll back between requests,
+    # so psycopg keeps the statements it prepared.
+    assert session.connection().connection.driver_connection.autocommit is True
+    with pytest.raises(DBAPIError, match="read-only transaction"):
+        session.execute(text("CREATE TEMPORARY TABLE scratch (n int)"))
+    asyncio.run(sessions.aclose())
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """What routes ask FastAPI for: a session of the right kind, inside one transaction."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -14,8 +14,9 @@ def api_database(request: Request) -> ApiDatabase:
     return database
 
 
-def read_session(request: Request) -> Iterator[Session]:
-    yield from api_database(request).read_session()
+async def read_session(request: Request) -> AsyncIterator[Session]:
+    async for session in api_database(request).read_session():
+        yield session
 
 
 def write_session(request: Request) -> Iterator[Session]:
