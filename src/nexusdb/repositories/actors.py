@@ -8,24 +8,30 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, or_, select, text
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ScalarSelect, Select, func, or_, select, text
 
 from nexusdb.errors import NexusError
-from nexusdb.models import Actor, ActorAlias, ActorCount, ActorKind, ActorRedirect
+from nexusdb.models import (
+    Actor,
+    ActorAlias,
+    ActorCount,
+    ActorExternalId,
+    ActorKind,
+    ActorRedirect,
+)
 from nexusdb.repositories.base import (
     InvalidCursorError,
     RecordNotFoundError,
     Repository,
+    RowOf,
     check_codes,
     function_page,
-    id_of,
+    json_list,
 )
 from nexusdb.schemas.read import (
     ActorProfileRead,
     ActorRead,
     ActorRelationshipRead,
-    Alias,
     ClaimAboutRead,
     KeyedRead,
     NeighbourRead,
@@ -79,33 +85,60 @@ class ActorMatch:
     exact: bool
 
 
-def actor_read(actor: Actor) -> ActorRead:
-    return ActorRead(
-        key=actor.key,
-        kind=actor.kind,
-        name=actor.name,
-        description=actor.description,
-        country_code=actor.country_code,
-        is_anonymous=actor.is_anonymous,
-        aliases=[
-            Alias(name=alias.name, kind=alias.kind, language=alias.language)
-            for alias in actor.aliases
-        ],
-        external_ids={external.scheme: external.value for external in actor.external_ids},
+def _actor_rows() -> Select[*tuple[Any, ...]]:
+    """Every actor as `ActorRead`'s fields, its aliases (by name) and external ids (by
+    scheme) as JSON arrays: one statement and one row per actor."""
+    alias = func.json_build_object(
+        "name", ActorAlias.name, "kind", ActorAlias.kind, "language", ActorAlias.language
     )
+    aliases = (
+        select(json_list(alias, ActorAlias.name))
+        .where(ActorAlias.actor_id == Actor.id)
+        .scalar_subquery()
+    )
+    external_id = func.json_build_array(ActorExternalId.scheme, ActorExternalId.value)
+    external_ids = (
+        select(json_list(external_id, ActorExternalId.scheme))
+        .where(ActorExternalId.actor_id == Actor.id)
+        .scalar_subquery()
+    )
+    return select(
+        Actor.key,
+        Actor.kind,
+        Actor.name,
+        Actor.description,
+        Actor.country_code,
+        Actor.is_anonymous,
+        aliases.label("aliases"),
+        external_ids.label("external_ids"),
+    )
+
+
+def _counts() -> ScalarSelect[Any]:
+    """The actor's summary counts (kept by the write paths) as [facet, category, n]."""
+    count = func.json_build_array(ActorCount.facet, ActorCount.category, ActorCount.n)
+    return (
+        select(json_list(count, ActorCount.facet, ActorCount.category))
+        .where(ActorCount.actor_id == Actor.id)
+        .scalar_subquery()
+    )
+
+
+# Built once: building a statement costs more than running it does for one actor.
+ACTOR_ROWS = _actor_rows()
+PROFILE_ROWS = ACTOR_ROWS.add_columns(_counts().label("counts"))
+
+
+def actor_read(row: RowOf) -> ActorRead:
+    return ActorRead.model_validate({**row._mapping, "external_ids": dict(row.external_ids)})
 
 
 class ActorRepository(Repository[Actor]):
     model = Actor
     noun = "actor"
 
-    def loaded(self) -> Select[Actor]:
-        return self.base_statement().options(
-            selectinload(Actor.aliases), selectinload(Actor.external_ids)
-        )
-
     def get(self, key: str) -> ActorRead:
-        return actor_read(self.one(self.loaded(), key=key))
+        return actor_read(self.one_row(ACTOR_ROWS, key=key))
 
     def resolve(self, key_or_name: str) -> ActorMatch:
         """The actor `key_or_name` names by key, name or alias (ignoring case and accents),
@@ -155,7 +188,7 @@ class ActorRepository(Repository[Actor]):
     ) -> Page[ActorRead]:
         """Actors in key order, by kind, country, and `q`: the key, or words found in the
         name or an alias (ignoring case and accents), or a close spelling of them."""
-        statement = self.loaded()
+        statement = ACTOR_ROWS
         if q is not None:
             typed = func.normalize_name(q)
             # lower() and unaccent() leave the escaped wildcards as they are.
@@ -178,7 +211,7 @@ class ActorRepository(Repository[Actor]):
             statement = statement.where(Actor.country_code == country_code)
         if not include_anonymous:
             statement = statement.where(Actor.is_anonymous.is_(False))
-        return self.page(statement, actor_read, after=after, limit=limit)
+        return self.row_page(statement, actor_read, after=after, limit=limit)
 
     def _actor_page(
         self,
@@ -286,29 +319,32 @@ class ActorRepository(Repository[Actor]):
         return dict(found)
 
     def profile(self, key: str, *, first: int = 20) -> ActorProfileRead:
-        """The actor, its counts (kept by triggers, one index probe) and the first page
-        of each list."""
-        actor = self.get(key)
+        """The actor with its counts (kept by the write paths) in one statement, and the
+        first page of each list: four statements whatever the actor."""
+        row = self.one_row(PROFILE_ROWS, key=key)
         counts: dict[str, dict[str, int]] = {
             "relationship_type": {},
             "event_type": {},
             "event_year": {},
             "claim_kind": {},
         }
-        statement = (
-            select(ActorCount.facet, ActorCount.category, ActorCount.n)
-            .where(ActorCount.actor_id == id_of(Actor, key))
-            .order_by(ActorCount.facet, ActorCount.category)
-        )
-        for facet, category, n in self.session.execute(statement):
+        for facet, category, n in row.counts:
             counts[facet][category] = n
+
+        def first_page(function: str, read: Callable[[dict[str, Any]], Row]) -> Page[Row]:
+            # The actor exists: an empty page is an empty list, with nothing to check.
+            page, _ = function_page(
+                self.session, function, {"key": key}, read, after=None, limit=first
+            )
+            return page
+
         return ActorProfileRead(
-            actor=actor,
+            actor=actor_read(row),
             relationship_types=counts["relationship_type"],
             event_types=counts["event_type"],
             event_years=counts["event_year"],
             claim_kinds=counts["claim_kind"],
-            relationships=self.relationships(key, limit=first),
-            events=self.timeline(key, limit=first),
-            claims_about=self.claims_about(key, limit=first),
+            relationships=first_page("actor_relationships", relationship_row),
+            events=first_page("actor_timeline", timeline_row),
+            claims_about=first_page("actor_claims", claim_row),
         )

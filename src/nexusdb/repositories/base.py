@@ -8,7 +8,19 @@ import uuid
 from collections.abc import Callable, Collection
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, ScalarSelect, Select, inspect, select, text
+from sqlalchemy import (
+    ColumnElement,
+    ColumnExpressionArgument,
+    ScalarSelect,
+    Select,
+    func,
+    inspect,
+    literal_column,
+    select,
+    text,
+)
+from sqlalchemy import Row as SqlRow
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from nexusdb.db.base import Base
@@ -39,6 +51,9 @@ def check_codes(session: Session, vocabulary: type[Lookup], codes: Collection[st
 
 M = TypeVar("M", bound=Base)
 Row = TypeVar("Row", bound=KeyedRead)
+S = TypeVar("S", bound=Select[*tuple[Any, ...]])
+# A row of a statement of plain columns.
+RowOf = SqlRow[*tuple[Any, ...]]
 
 KEY = "[a-z0-9][a-z0-9-]*"
 # What each page function's cursors look like (see docs/schema.md, "Pages").
@@ -78,6 +93,16 @@ def function_page(
     return Page(items=items, next_after=next_after), not found
 
 
+def json_list(
+    element: ColumnExpressionArgument[Any], *order_by: ColumnExpressionArgument[Any]
+) -> ColumnElement[Any]:
+    """The aggregate of `element` as a JSON array in `order_by` order, `[]` for no rows:
+    a row's collection read in the row's own statement."""
+    return func.coalesce(
+        func.json_agg(aggregate_order_by(element, *order_by)), literal_column("'[]'::json")
+    )
+
+
 def key_column(model: type[Base]) -> ColumnElement[Any]:
     """A curated model's stable slug: what rows are fetched by and pages are ordered by."""
     return inspect(model).columns["key"]
@@ -113,6 +138,14 @@ class Repository(Generic[M]):
             raise RecordNotFoundError(f"no {self.noun} with key {key!r}")
         return found
 
+    def _keyset(self, statement: S, *, after: str | None, limit: int) -> S:
+        """Keyset pagination in key order: at most `limit` rows whose key sorts after
+        `after`, and one more to tell whether a next page exists."""
+        key = key_column(self.model)
+        if after is not None:
+            statement = statement.where(key > after)
+        return statement.order_by(key).limit(limit + 1)
+
     def page(
         self,
         statement: Select[M],
@@ -121,10 +154,29 @@ class Repository(Generic[M]):
         after: str | None,
         limit: int,
     ) -> Page[Item]:
-        """Keyset pagination in key order: at most `limit` rows whose key sorts after `after`."""
-        key = key_column(self.model)
-        if after is not None:
-            statement = statement.where(key > after)
-        found = self.session.scalars(statement.order_by(key).limit(limit + 1)).all()
-        items = [read(row) for row in found[:limit]]
-        return Page(items=items, next_after=items[-1].key if len(found) > limit else None)
+        """A page of ORM objects, each read by `read`."""
+        found = self.session.scalars(self._keyset(statement, after=after, limit=limit)).all()
+        return _page([read(row) for row in found[:limit]], more=len(found) > limit)
+
+    def row_page(
+        self,
+        statement: Select[*tuple[Any, ...]],
+        read: Callable[[RowOf], Item],
+        *,
+        after: str | None,
+        limit: int,
+    ) -> Page[Item]:
+        """A page of plain rows (no ORM objects to build), each read by `read`."""
+        found = self.session.execute(self._keyset(statement, after=after, limit=limit)).all()
+        return _page([read(row) for row in found[:limit]], more=len(found) > limit)
+
+    def one_row(self, statement: Select[*tuple[Any, ...]], *, key: str) -> RowOf:
+        found = self.session.execute(statement.where(key_column(self.model) == key)).first()
+        if found is None:
+            raise RecordNotFoundError(f"no {self.noun} with key {key!r}")
+        return found
+
+
+def _page(items: list[Item], *, more: bool) -> Page[Item]:
+    """The page, continuing after its last row's key when there is more."""
+    return Page(items=items, next_after=items[-1].key if more else None)

@@ -1,9 +1,18 @@
 """Events with their place, parent event and participants, and the timeline."""
 
 from datetime import date
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, tuple_
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    func,
+    or_,
+    select,
+    tuple_,
+)
+from sqlalchemy.orm import aliased
 
 from nexusdb.errors import NexusError
 from nexusdb.models import (
@@ -18,9 +27,16 @@ from nexusdb.models import (
     Source,
 )
 from nexusdb.repositories.actors import timeline_row
-from nexusdb.repositories.base import Repository, check_codes, function_page, id_of
+from nexusdb.repositories.base import (
+    Repository,
+    RowOf,
+    check_codes,
+    function_page,
+    id_of,
+    json_list,
+)
 from nexusdb.schemas.dates import PreciseDate
-from nexusdb.schemas.read import EventRead, Page, Participant, TimelineEntry, TimelineEntryRead
+from nexusdb.schemas.read import EventRead, Page, TimelineEntry, TimelineEntryRead
 
 # What a timeline shows unless asked for everything: what happened, not what was
 # planned, predicted, imagined or denied.
@@ -60,25 +76,47 @@ def in_period(
     return conditions
 
 
-def event_read(event: Event) -> EventRead:
-    return EventRead(
-        key=event.key,
-        type=event.event_type,
-        title=event.title,
-        summary=event.summary,
-        factuality=event.factuality,
-        start_date=event.start_date,
-        start_precision=event.start_precision,
-        end_date=event.end_date,
-        end_precision=event.end_precision,
-        is_ongoing=event.is_ongoing,
-        place_key=event.place.key if event.place else None,
-        parent_event_key=event.parent.key if event.parent else None,
-        participants=[
-            Participant(actor_key=participant.actor.key, role=participant.role)
-            for participant in sorted(event.participants, key=lambda p: (p.actor.key, p.role))
-        ],
+def _event_rows() -> Select[*tuple[Any, ...]]:
+    """Every event as `EventRead`'s fields, its participants in one JSON array ordered as
+    Python orders their (actor key, role): a page of events is one statement and one row
+    per event, not an ORM object per event, place, participant and actor."""
+    parent = aliased(Event)
+    participant = func.json_build_object("actor_key", Actor.key, "role", EventParticipant.role)
+    participants = (
+        select(json_list(participant, Actor.key.collate("C"), EventParticipant.role.collate("C")))
+        .select_from(EventParticipant)
+        .join(Actor, Actor.id == EventParticipant.actor_id)
+        .where(EventParticipant.event_id == Event.id)
+        .scalar_subquery()
     )
+    return (
+        select(
+            Event.key,
+            Event.event_type.label("type"),
+            Event.title,
+            Event.summary,
+            Event.factuality,
+            Event.start_date,
+            Event.start_precision,
+            Event.end_date,
+            Event.end_precision,
+            Event.is_ongoing,
+            Place.key.label("place_key"),
+            parent.key.label("parent_event_key"),
+            participants.label("participants"),
+        )
+        .outerjoin(Place, Place.id == Event.place_id)
+        .outerjoin(parent, parent.id == Event.parent_event_id)
+    )
+
+
+# Built once: a statement is immutable, and building it (the alias above all) costs more
+# than running it does for a page.
+EVENT_ROWS = _event_rows()
+
+
+def event_read(row: RowOf) -> EventRead:
+    return EventRead.model_validate(row._mapping)
 
 
 class PlaceRepository(Repository[Place]):
@@ -90,15 +128,8 @@ class EventRepository(Repository[Event]):
     model = Event
     noun = "event"
 
-    def loaded(self) -> Select[Event]:
-        return self.base_statement().options(
-            joinedload(Event.place),
-            joinedload(Event.parent),
-            selectinload(Event.participants).joinedload(EventParticipant.actor),
-        )
-
     def get(self, key: str) -> EventRead:
-        return event_read(self.one(self.loaded(), key=key))
+        return event_read(self.one_row(EVENT_ROWS, key=key))
 
     def find(
         self,
@@ -116,7 +147,7 @@ class EventRepository(Repository[Event]):
         """Events by type, factuality, a participant's key, a place's key, a source whose
         claims are evidence for them, and overlapping [since, until] (see `in_period`),
         in key order."""
-        statement = self.loaded()
+        statement = EVENT_ROWS
         if type is not None:
             check_codes(self.session, EventType, [type])
             statement = statement.where(Event.event_type == type)
@@ -137,7 +168,7 @@ class EventRepository(Repository[Event]):
             )
             statement = statement.where(Event.id.in_(evidenced))
         statement = statement.where(*in_period(since=since, until=until))
-        return self.page(statement, event_read, after=after, limit=limit)
+        return self.row_page(statement, event_read, after=after, limit=limit)
 
     def timeline(
         self,
@@ -162,7 +193,9 @@ class EventRepository(Repository[Event]):
             Event.end_precision,
             Event.is_ongoing,
         )
-        statement = self.loaded().add_columns(period).where(*in_period(since=since, until=until))
+        statement = EVENT_ROWS.add_columns(period.label("period")).where(
+            *in_period(since=since, until=until)
+        )
         if not include_all:
             statement = statement.where(Event.factuality.in_(HAPPENED))
         if actor is not None:
@@ -174,10 +207,7 @@ class EventRepository(Repository[Event]):
         found = self.session.execute(
             statement.order_by(Event.start_date.asc().nulls_last(), Event.key).limit(limit + 1)
         ).all()
-        items = [
-            TimelineEntry(**event_read(event).model_dump(), period=text)
-            for event, text in found[:limit]
-        ]
+        items = [TimelineEntry.model_validate(row._mapping) for row in found[:limit]]
         return Page(items=items, next_after=items[-1].key if len(found) > limit else None)
 
     def _after_in_time(self, key: str) -> ColumnElement[bool]:
