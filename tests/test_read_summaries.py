@@ -99,13 +99,16 @@ CROSS JOIN generate_series(1, 50) AS k (k)
 JOIN claim AS c ON c.record_id = k.k::text
 WHERE r.key LIKE 'anonymous-%';
 
--- Events with repeated and unknown dates; the hub sometimes in two roles of one event.
-INSERT INTO event (key, event_type, title, start_date, start_precision, date_basis, origin)
+-- Events with repeated and unknown dates, some only planned; the hub sometimes in two
+-- roles of one event.
+INSERT INTO event (key, event_type, title, start_date, start_precision, date_basis,
+                   factuality, origin)
 SELECT format('event-%s', lpad(i::text, 5, '0')),
        (ARRAY['war', 'election', 'missile_strike'])[1 + i % 3], format('Event %s', i),
        CASE WHEN i % 10 = 0 THEN NULL ELSE date '2000-01-01' + (i % 400) * 30 END,
        CASE WHEN i % 10 = 0 THEN NULL ELSE 'day' END,
        CASE WHEN i % 10 = 0 THEN NULL ELSE 'source_text' END,
+       CASE WHEN i % 7 = 0 THEN 'planned' ELSE 'occurred' END,
        'import:test'
 FROM generate_series(1, {EVENTS}) AS i;
 
@@ -333,6 +336,17 @@ def test_pages_return_every_row_once_in_order(hub: Session) -> None:
         ).scalars()
     )
     assert len(timeline) == EVENTS
+    # The timeline filtered by the hub walks the same order from the hub's actor_event
+    # rows; what happened only, unless all.
+    events_of_hub = every_page(
+        lambda **page: EventRepository(hub).timeline(actor="hub", include_all=True, **page), 37
+    )
+    assert [row.key for row in events_of_hub] == [row.key for row in timeline]
+    happened = every_page(lambda **page: EventRepository(hub).timeline(actor="hub", **page), 41)
+    assert [row.key for row in happened] == [
+        row.key for row in events_of_hub if row.factuality != "planned"
+    ]
+    assert 0 < len(happened) < len(events_of_hub)
     claims = every_page(lambda **page: actors.claims_about("hub", **page), 333)
     assert [row.key for row in claims] == sorted(
         hub.execute(text("SELECT key FROM claim")).scalars()

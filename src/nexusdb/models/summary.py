@@ -17,6 +17,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from nexusdb.db.base import Base
 
 FACETS = ("relationship_type", "event_type", "event_year", "claim_kind")
+# actor_event.sort_date of an event whose start is unknown: last, and comparable in a cursor.
+UNKNOWN_START_SORT_DATE = date(9999, 12, 31)
 
 
 class ActorCount(Base):
@@ -53,7 +55,7 @@ class ActorEvent(Base):
     event_key: Mapped[str]
     event_type: Mapped[str]
     start_date: Mapped[date | None]
-    # start_date, with an unknown start as 9999-12-31: last, and comparable in a cursor.
+    # start_date, an unknown start as UNKNOWN_START_SORT_DATE.
     sort_date: Mapped[date]
 
 
