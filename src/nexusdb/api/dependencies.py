@@ -1,4 +1,5 @@
-"""What routes ask FastAPI for: a session of the right kind, inside one transaction."""
+"""What routes ask FastAPI for: a session of the right kind (reads as the reader role,
+writes in one transaction per request)."""
 
 from collections.abc import AsyncIterator, Iterator
 from typing import Annotated

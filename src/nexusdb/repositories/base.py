@@ -51,7 +51,6 @@ def check_codes(session: Session, vocabulary: type[Lookup], codes: Collection[st
 
 M = TypeVar("M", bound=Base)
 Row = TypeVar("Row", bound=KeyedRead)
-S = TypeVar("S", bound=Select[*tuple[Any, ...]])
 # A row of a statement of plain columns.
 RowOf = SqlRow[*tuple[Any, ...]]
 
@@ -138,14 +137,6 @@ class Repository(Generic[M]):
             raise RecordNotFoundError(f"no {self.noun} with key {key!r}")
         return found
 
-    def _keyset(self, statement: S, *, after: str | None, limit: int) -> S:
-        """Keyset pagination in key order: at most `limit` rows whose key sorts after
-        `after`, and one more to tell whether a next page exists."""
-        key = key_column(self.model)
-        if after is not None:
-            statement = statement.where(key > after)
-        return statement.order_by(key).limit(limit + 1)
-
     def page(
         self,
         statement: Select[M],
@@ -154,9 +145,8 @@ class Repository(Generic[M]):
         after: str | None,
         limit: int,
     ) -> Page[Item]:
-        """A page of ORM objects, each read by `read`."""
-        found = self.session.scalars(self._keyset(statement, after=after, limit=limit)).all()
-        return _page([read(row) for row in found[:limit]], more=len(found) > limit)
+        """`row_page` for a statement of one ORM entity, each object read by `read`."""
+        return self.row_page(statement, lambda row: read(row[0]), after=after, limit=limit)
 
     def row_page(
         self,
@@ -166,17 +156,17 @@ class Repository(Generic[M]):
         after: str | None,
         limit: int,
     ) -> Page[Item]:
-        """A page of plain rows (no ORM objects to build), each read by `read`."""
-        found = self.session.execute(self._keyset(statement, after=after, limit=limit)).all()
-        return _page([read(row) for row in found[:limit]], more=len(found) > limit)
+        """Keyset pagination in key order: at most `limit` rows whose key sorts after
+        `after`, each read by `read` (a row of plain columns builds no ORM object)."""
+        key = key_column(self.model)
+        if after is not None:
+            statement = statement.where(key > after)
+        found = self.session.execute(statement.order_by(key).limit(limit + 1)).all()
+        items = [read(row) for row in found[:limit]]
+        return Page(items=items, next_after=items[-1].key if len(found) > limit else None)
 
     def one_row(self, statement: Select[*tuple[Any, ...]], *, key: str) -> RowOf:
         found = self.session.execute(statement.where(key_column(self.model) == key)).first()
         if found is None:
             raise RecordNotFoundError(f"no {self.noun} with key {key!r}")
         return found
-
-
-def _page(items: list[Item], *, more: bool) -> Page[Item]:
-    """The page, continuing after its last row's key when there is more."""
-    return Page(items=items, next_after=items[-1].key if more else None)

@@ -112,6 +112,13 @@ def _event_rows() -> Select[*tuple[Any, ...]]:
     )
 
 
+def _after_in_time(start: date | None, key: str) -> ColumnElement[bool]:
+    """Events that come after the event `key`, which starts at `start`, in time order."""
+    if start is None:
+        return and_(Event.start_date.is_(None), Event.key > key)
+    return or_(tuple_(Event.start_date, Event.key) > (start, key), Event.start_date.is_(None))
+
+
 # Built once: a statement is immutable, and building it (the alias above all) costs more
 # than running it does for a page.
 EVENT_ROWS = _event_rows()
@@ -200,10 +207,15 @@ class EventRepository(Repository[Event]):
         )
         if not include_all:
             statement = statement.where(Event.factuality.in_(HAPPENED))
+        # Where the previous page's last event stands in time (None: its start is unknown,
+        # or no event has that key; either way the undated events, by key, come after it).
+        start = None
+        if after is not None:
+            start = self.session.scalar(select(Event.start_date).where(Event.key == after))
         if actor is None:
             statement = statement.order_by(Event.start_date.asc().nulls_last(), Event.key)
             if after is not None:
-                statement = statement.where(self._after_in_time(after))
+                statement = statement.where(_after_in_time(start, after))
         else:
             # The same order, read from the actor's rows of actor_event in its index: a
             # page reads as many rows as it keeps (and those its filters skip), however
@@ -214,7 +226,6 @@ class EventRepository(Repository[Event]):
                 .order_by(ActorEvent.sort_date, ActorEvent.event_key)
             )
             if after is not None:
-                start = self.session.scalar(select(Event.start_date).where(Event.key == after))
                 sort_date = UNKNOWN_START_SORT_DATE if start is None else start
                 statement = statement.where(
                     tuple_(ActorEvent.sort_date, ActorEvent.event_key) > (sort_date, after)
@@ -222,14 +233,6 @@ class EventRepository(Repository[Event]):
         found = self.session.execute(statement.limit(limit + 1)).all()
         items = [TimelineEntry.model_validate(row._mapping) for row in found[:limit]]
         return Page(items=items, next_after=items[-1].key if len(found) > limit else None)
-
-    def _after_in_time(self, key: str) -> ColumnElement[bool]:
-        """Events that come after the event `key` in time order."""
-        start = self.session.scalar(select(Event.start_date).where(Event.key == key))
-        if start is None:
-            # Past the dated events (or an unknown key: the undated ones sort by key).
-            return and_(Event.start_date.is_(None), Event.key > key)
-        return or_(tuple_(Event.start_date, Event.key) > (start, key), Event.start_date.is_(None))
 
     def timeline_page(
         self, *, after: str | None = None, limit: int = 50
