@@ -10,7 +10,7 @@ import csv
 import json
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -55,8 +55,7 @@ class ImportReport:
 class Rejects:
     """Where bad records go: an error (the default), or a CSV file with each one's reason."""
 
-    def __init__(self, path: Path, handle: IO[str] | None) -> None:
-        self.path = path
+    def __init__(self, handle: IO[str] | None) -> None:
         self.writer = csv.writer(handle) if handle else None
         if self.writer:
             self.writer.writerow(["file", "line", "record_id", "field", "reason", "record"])
@@ -69,6 +68,33 @@ class Rejects:
         self.count += 1
         record = json.dumps(raw.values, ensure_ascii=False) if raw.values else ""
         self.writer.writerow([path.name, raw.line, record_id, error.field_name, str(error), record])
+
+
+@contextmanager
+def open_rejects(path: Path | None) -> Iterator[Rejects]:
+    """Rejects that raise, or that go to `path` (created or emptied only now)."""
+    if path is None:
+        yield Rejects(None)
+        return
+    try:
+        handle = path.open("w", encoding="utf-8", newline="")
+    except OSError as error:
+        reason = error.strerror
+        raise IngestError(f"--skip-invalid {path}: cannot write the file: {reason}") from None
+    with handle:
+        yield Rejects(handle)
+
+
+def refuse_overwriting(rejects: Path, **inputs: Path | None) -> None:
+    """The rejects file must not be one of the files read: writing it would empty that file."""
+    if not rejects.exists():
+        return
+    for what, path in inputs.items():
+        if path is not None and rejects.samefile(path):
+            raise IngestError(
+                f"--skip-invalid {rejects}: that is the {what} file, which writing the rejects"
+                " would empty; name another file"
+            )
 
 
 class Timer:
@@ -91,21 +117,32 @@ def run_import(
     rejects: Path | None = None,
     progress: ProgressCallback | None = None,
 ) -> ImportReport:
-    """Import `path` (and apply `deletions`) in one transaction; what changed."""
+    """Import `path` (and apply `deletions`) in one transaction; what changed.
+
+    Every argument is checked first (the rejects file is none of the files read, each file
+    read has its columns): only then is the rejects file written and the database touched.
+    """
     started = time.perf_counter()
     timer = Timer()
     report = ImportReport(dataset=dataset.name)
-    raw_connection = engine.raw_connection()
-    try:
-        conn: psycopg.Connection[Any] = raw_connection.driver_connection  # type: ignore[assignment]
-        with ExitStack() as stack:
-            handle = stack.enter_context(open_input(path))
-            rejects_handle = (
-                stack.enter_context(rejects.open("w", encoding="utf-8", newline=""))
-                if rejects
-                else None
-            )
-            bad = Rejects(rejects or path, rejects_handle)
+    if rejects:
+        refuse_overwriting(rejects, input=path, deletions=deletions)
+    with ExitStack() as stack:
+        handle = stack.enter_context(open_input(path))
+        reader, records = dataset.open(path, handle)
+        deletion_records = (
+            csv_records(
+                deletions,
+                stack.enter_context(open_input(deletions)),
+                required=dataset.deletion_columns,
+            )[2]
+            if deletions
+            else None
+        )
+        bad = stack.enter_context(open_rejects(rejects))
+        raw_connection = engine.raw_connection()
+        try:
+            conn: psycopg.Connection[Any] = raw_connection.driver_connection  # type: ignore[assignment]
             conn.execute(IMPORT_LOCK)
             # A crash before the WAL reaches disk loses the import, never consistency:
             # it is all or nothing, and running it again is idempotent.
@@ -119,7 +156,6 @@ def run_import(
                 ).fetchall()
             )
             staging.create_staging_tables(conn)
-            reader, records = dataset.open(path, handle)
             size = path.stat().st_size
 
             stager = staging.Stager(conn)
@@ -157,8 +193,8 @@ def run_import(
                 publisher_id=publisher_id,
                 lap=timer.lap,
             )
-            if deletions:
-                stage_deletions(conn, dataset, deletions, bad)
+            if deletions and deletion_records is not None:
+                stage_deletions(conn, dataset, deletions, deletion_records, bad)
                 report.deleted, report.deletions_not_found = load.delete_records(
                     conn, origin=dataset.origin
                 )
@@ -167,11 +203,11 @@ def run_import(
             report.unchanged = report.read - report.rejected - report.created - report.updated
             conn.commit()
             timer.lap("commit")
-    except BaseException:
-        raw_connection.rollback()
-        raise
-    finally:
-        raw_connection.close()
+        except BaseException:
+            raw_connection.rollback()
+            raise
+        finally:
+            raw_connection.close()
     report.seconds = time.perf_counter() - started
     report.timings = timer.timings
     return report
@@ -262,23 +298,26 @@ def ensure_release(conn: psycopg.Connection[Any], dataset: Dataset) -> tuple[Any
 
 
 def stage_deletions(
-    conn: psycopg.Connection[Any], dataset: Dataset, path: Path, bad: Rejects
+    conn: psycopg.Connection[Any],
+    dataset: Dataset,
+    path: Path,
+    records: Iterator[RawRecord],
+    bad: Rejects,
 ) -> None:
-    """COPY a deletions file (ACLED's `event_id_cnty, deleted_timestamp`) into import_deletion."""
-    with open_input(path) as handle:
-        id_column = dataset.deletion_columns[0]
-        _, _, records = csv_records(path, handle, required=dataset.deletion_columns)
+    """COPY a deletions file's records (ACLED's `event_id_cnty, deleted_timestamp`) into
+    import_deletion."""
+    id_column = dataset.deletion_columns[0]
 
-        def rows() -> Iterator[tuple[int, str, str]]:
-            for raw in records:
-                record_id = str(raw.values.get(id_column, "")).strip()
-                try:
-                    if raw.problem:
-                        raise raw.problem
-                    if not record_id:
-                        raise RecordError(id_column, "is empty")
-                    yield raw.line, record_id, dataset.event_key(record_id)
-                except RecordError as error:
-                    bad.reject(path, raw, record_id, error)
+    def rows() -> Iterator[tuple[int, str, str]]:
+        for raw in records:
+            record_id = str(raw.values.get(id_column, "")).strip()
+            try:
+                if raw.problem:
+                    raise raw.problem
+                if not record_id:
+                    raise RecordError(id_column, "is empty")
+                yield raw.line, record_id, dataset.event_key(record_id)
+            except RecordError as error:
+                bad.reject(path, raw, record_id, error)
 
-        staging.copy_deletions(conn, rows())
+    staging.copy_deletions(conn, rows())

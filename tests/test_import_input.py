@@ -1,0 +1,82 @@
+"""Bad input to `nexusdb import`: refused in one line naming file, line, record and field,
+with nothing changed, and never at the cost of the files it reads."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.cli_support import error_line, invoke
+from tests.import_files import acled_row, write_acled, write_plover
+from tests.test_import_acled import counts
+
+
+@pytest.mark.parametrize("same_as", ["input", "deletions"])
+def test_the_rejects_file_cannot_be_a_file_the_import_reads(
+    fresh: str, tmp_path: Path, same_as: str
+) -> None:
+    path = write_acled(tmp_path / "acled.csv", [acled_row("UKR1")])
+    deletions = tmp_path / "deleted.csv"
+    deletions.write_text("event_id_cnty,deleted_timestamp\nUKR2,1730000000\n", encoding="utf-8")
+    target = {"input": path, "deletions": deletions}[same_as]
+    before = {file: file.read_bytes() for file in (path, deletions)}
+    result = invoke(
+        "import", "acled", str(path), "--deletions", str(deletions), "--skip-invalid", str(target)
+    )
+    assert error_line(result) == (
+        f"Error: --skip-invalid {target}: that is the {same_as} file, which writing the"
+        " rejects would empty; name another file"
+    )
+    assert {file: file.read_bytes() for file in before} == before
+    assert counts(fresh)["event"] == 0
+
+
+def test_the_rejects_file_is_recognised_through_a_link(fresh: str, tmp_path: Path) -> None:
+    path = write_plover(tmp_path / "polecat.jsonl")
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(path)
+    before = path.read_bytes()
+    result = invoke("import", "plover", str(path), "--skip-invalid", str(link))
+    assert "that is the input file" in error_line(result)
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("rejects", "reason"),
+    [("no-such-dir/rejects.csv", "No such file or directory"), (".", "Is a directory")],
+)
+def test_a_rejects_file_that_cannot_be_written_is_one_line(
+    fresh: str, tmp_path: Path, rejects: str, reason: str
+) -> None:
+    path = write_plover(tmp_path / "polecat.jsonl")
+    target = tmp_path / rejects
+    result = invoke("import", "plover", str(path), "--skip-invalid", str(target))
+    assert error_line(result) == f"Error: --skip-invalid {target}: cannot write the file: {reason}"
+    assert counts(fresh)["source"] == 0
+
+
+def test_a_deletions_file_without_its_columns_is_refused_before_anything_is_read(
+    fresh: str, tmp_path: Path
+) -> None:
+    # The main file's bad record would be the first error if it were read first.
+    path = write_acled(tmp_path / "acled.csv", [acled_row("UKR1", event_date="2024-13-40")])
+    deletions = tmp_path / "deleted.csv"
+    deletions.write_text("event_id_cnty,when\nUKR2,1730000000\n", encoding="utf-8")
+    rejects = tmp_path / "rejects.csv"
+    result = invoke(
+        "import", "acled", str(path), "--deletions", str(deletions), "--skip-invalid", str(rejects)
+    )
+    assert error_line(result) == "Error: deleted.csv: missing required columns: deleted_timestamp"
+    assert not rejects.exists()
+    assert counts(fresh)["source"] == 0
+
+
+def test_rejects_are_written_only_once_the_arguments_are_checked(
+    fresh: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "short.csv"
+    path.write_text("event_id_cnty,event_date\nUKR1,2024-10-03\n", encoding="utf-8")
+    rejects = tmp_path / "rejects.csv"
+    rejects.write_text("kept\n", encoding="utf-8")
+    result = invoke("import", "acled", str(path), "--skip-invalid", str(rejects))
+    assert error_line(result).startswith("Error: short.csv: missing required columns: year, ")
+    assert rejects.read_text(encoding="utf-8") == "kept\n"
