@@ -80,3 +80,31 @@ def test_rejects_are_written_only_once_the_arguments_are_checked(
     result = invoke("import", "acled", str(path), "--skip-invalid", str(rejects))
     assert error_line(result).startswith("Error: short.csv: missing required columns: year, ")
     assert rejects.read_text(encoding="utf-8") == "kept\n"
+
+
+@pytest.mark.parametrize(("encoding", "name"), [("utf-16", "UTF-16"), ("utf-32", "UTF-32")])
+def test_a_file_in_another_encoding_is_named_as_such(
+    fresh: str, tmp_path: Path, encoding: str, name: str
+) -> None:
+    for command, path in (
+        ("acled", write_acled(tmp_path / "acled.csv", [acled_row("UKR1")])),
+        ("plover", write_plover(tmp_path / "polecat.jsonl")),
+    ):
+        # Python writes the byte order mark of the machine's byte order first.
+        path.write_bytes(path.read_text(encoding="utf-8").encode(encoding))
+        assert error_line(invoke("import", command, str(path))) == (
+            f"Error: {path.name}:1: the file is not UTF-8: {name}, detected by its byte order"
+            " mark (save it as UTF-8)"
+        )
+    assert counts(fresh)["source"] == 0
+
+
+def test_a_header_that_is_not_utf8_is_not_reported_as_missing_columns(
+    fresh: str, tmp_path: Path
+) -> None:
+    path = write_acled(tmp_path / "latin1.csv", [acled_row("UKR1")])
+    path.write_bytes(path.read_bytes().replace(b"notes", "not\xe9s".encode("latin-1"), 1))
+    column = path.read_bytes().index(b"\xe9") + 1
+    assert error_line(invoke("import", "acled", str(path))) == (
+        f"Error: latin1.csv:1: the file is not UTF-8: byte 0xe9 at column {column} of the header"
+    )

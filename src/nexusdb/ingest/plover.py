@@ -129,7 +129,7 @@ class Plover(Dataset):
         )
 
     def open(self, path: Path, handle: IO[bytes]) -> tuple[FileReader, Iterator[RawRecord]]:
-        return jsonl_records(handle)
+        return jsonl_records(path, handle)
 
     def parse(self, raw: RawRecord, event_types: Mapping[str, str]) -> Record:
         values = raw.values

@@ -1,11 +1,12 @@
 """Stream a dataset file's records with the line each starts on; never load the whole file.
 
-Problems of the file itself (no header, missing required columns) stop the import before
-a record is read. Problems of one record (bytes that are not UTF-8, a truncated last
-line, the wrong number of fields, a line that is not JSON) come back with the record, so
-`--skip-invalid` can reject that record and go on.
+Problems of the file itself (another encoding than UTF-8, no header, missing required
+columns) stop the import before a record is read. Problems of one record (bytes that are
+not UTF-8, a truncated last line, the wrong number of fields, a line that is not JSON)
+come back with the record, so `--skip-invalid` can reject that record and go on.
 """
 
+import codecs
 import csv
 import json
 from collections.abc import Iterable, Iterator, Sequence
@@ -24,10 +25,32 @@ class RawRecord:
     problem: RecordError | None = None
 
 
-class FileReader:
-    """Lines of a file as text, counting bytes for progress and noting undecodable lines."""
+# Byte order marks of the encodings a spreadsheet may save text in instead of UTF-8
+# (UTF-32's begin as UTF-16's do, so they come first).
+OTHER_ENCODINGS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
 
-    def __init__(self, handle: IO[bytes]) -> None:
+
+class FileReader:
+    """Lines of a file as text, counting bytes for progress and noting undecodable lines.
+
+    A file that announces another encoding by its byte order mark is refused as a whole:
+    read as UTF-8, each of its lines would be a bad record.
+    """
+
+    def __init__(self, path: Path, handle: IO[bytes]) -> None:
+        start = handle.read(4)
+        handle.seek(0)
+        for mark, encoding in OTHER_ENCODINGS:
+            if start.startswith(mark):
+                raise IngestError(
+                    f"{path.name}:1: the file is not UTF-8: {encoding}, detected by its"
+                    " byte order mark (save it as UTF-8)"
+                )
         self.handle = handle
         self.bytes_read = 0
         self.lines_read = 0
@@ -60,7 +83,7 @@ def csv_records(
     path: Path, handle: IO[bytes], *, required: Sequence[str]
 ) -> tuple[FileReader, list[str], Iterator[RawRecord]]:
     """The reader (for progress), the header, and the records of a CSV file with a header."""
-    reader = FileReader(handle)
+    reader = FileReader(path, handle)
     rows = csv.reader(iter(reader), strict=True)
     try:
         header = [name.strip() for name in next(rows)]
@@ -68,6 +91,10 @@ def csv_records(
         raise IngestError(f"{path.name}: empty file, expected a header line") from None
     except csv.Error as error:
         raise IngestError(f"{path.name}:1: unreadable header: {error}") from None
+    if reader.undecodable:
+        raise IngestError(
+            f"{path.name}:1: the file is not UTF-8: {reader.decode_error} of the header"
+        )
     missing = [name for name in required if name not in header]
     if missing:
         raise IngestError(f"{path.name}: missing required columns: {', '.join(missing)}")
@@ -97,8 +124,8 @@ def _csv_rows(
         yield RawRecord(first_line, dict(zip(header, row, strict=False)), problem)
 
 
-def jsonl_records(handle: IO[bytes]) -> tuple[FileReader, Iterator[RawRecord]]:
-    reader = FileReader(handle)
+def jsonl_records(path: Path, handle: IO[bytes]) -> tuple[FileReader, Iterator[RawRecord]]:
+    reader = FileReader(path, handle)
     return reader, _jsonl_rows(reader, iter(reader))
 
 
