@@ -1,12 +1,13 @@
 """Bad input to `nexusdb import`: refused in one line naming file, line, record and field,
 with nothing changed, and never at the cost of the files it reads."""
 
+import csv
 from pathlib import Path
 
 import pytest
 
 from tests.cli_support import error_line, invoke
-from tests.import_files import acled_row, write_acled, write_plover
+from tests.import_files import ACLED_RECORDS, acled_row, write_acled, write_plover
 from tests.test_import_acled import counts
 
 
@@ -108,3 +109,49 @@ def test_a_header_that_is_not_utf8_is_not_reported_as_missing_columns(
     assert error_line(invoke("import", "acled", str(path))) == (
         f"Error: latin1.csv:1: the file is not UTF-8: byte 0xe9 at column {column} of the header"
     )
+
+
+def rejected(rejects: Path) -> list[tuple[str, str, str, str]]:
+    """The rejects file's rows: line, record id, field, and the record as written."""
+    with rejects.open(encoding="utf-8", newline="") as handle:
+        return [
+            (r["line"], r["record_id"], r["field"], r["record"]) for r in csv.DictReader(handle)
+        ]
+
+
+def test_a_record_that_is_not_valid_csv_still_names_its_id(fresh: str, tmp_path: Path) -> None:
+    path = write_acled(tmp_path / "trunc_quoted.csv", [acled_row("UKR1"), acled_row("UKR2")])
+    # The last record ends inside its quoted notes.
+    path.write_bytes(path.read_bytes()[:-40])
+    assert error_line(invoke("import", "acled", str(path))) == (
+        "Error: trunc_quoted.csv:3: UKR2: record is not valid CSV (unexpected end of data)"
+    )
+
+
+def test_a_jsonl_line_that_is_not_utf8_still_names_its_id(fresh: str, tmp_path: Path) -> None:
+    path = write_plover(tmp_path / "polecat.jsonl")
+    path.write_bytes(path.read_bytes().replace(b"Tehran", "T\xe9hran".encode("latin-1")))
+    column = path.read_bytes().index(b"\xe9") + 1
+    assert error_line(invoke("import", "plover", str(path))) == (
+        f"Error: polecat.jsonl:1: plv-20241103-0001: encoding line 1 is not UTF-8"
+        f" (byte 0xe9 at column {column})"
+    )
+
+
+def test_rejects_show_each_record_as_the_file_has_it(fresh: str, tmp_path: Path) -> None:
+    # The second record's notes span two lines; its copy is a duplicate id.
+    records = [*ACLED_RECORDS[:2], acled_row("UKR9", fatalities="many"), ACLED_RECORDS[1]]
+    path = write_acled(tmp_path / "acled.csv", records)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    rejects = tmp_path / "rejects.csv"
+    assert invoke("import", "acled", str(path), "--skip-invalid", str(rejects)).exit_code == 0
+    assert rejected(rejects) == [
+        ("5", "UKR9", "fatalities", lines[4]),
+        ("6", "UKR900102", "record_id", "\n".join(lines[5:7])),
+    ]
+    plover = write_plover(tmp_path / "polecat.jsonl")
+    truncated = '{"id": "plv-x", "date": "2024-11-06", "event'
+    with plover.open("a", encoding="utf-8") as handle:
+        handle.write(truncated + "\n")
+    assert invoke("import", "plover", str(plover), "--skip-invalid", str(rejects)).exit_code == 0
+    assert rejected(rejects) == [("4", "plv-x", "record", truncated)]

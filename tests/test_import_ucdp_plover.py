@@ -151,7 +151,7 @@ def test_a_truncated_plover_line_is_rejected_with_its_reason(fresh: str, tmp_pat
         handle.write(json.dumps({"id": "plv-x", "date": "2024-11-06", "event": "AID"})[:25])
     result = invoke("import", "plover", str(path))
     assert result.exit_code == 1
-    assert result.output.startswith("Error: polecat.jsonl:4: -: record is not JSON (")
+    assert result.output.startswith("Error: polecat.jsonl:4: plv-x: record is not JSON (")
     rejects = tmp_path / "rejects.csv"
     result = invoke("import", "plover", str(path), "--skip-invalid", str(rejects))
     assert result.exit_code == 0, result.output

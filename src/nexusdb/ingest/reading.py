@@ -3,12 +3,16 @@
 Problems of the file itself (another encoding than UTF-8, no header, missing required
 columns) stop the import before a record is read. Problems of one record (bytes that are
 not UTF-8, a truncated last line, the wrong number of fields, a line that is not JSON)
-come back with the record, so `--skip-invalid` can reject that record and go on.
+come back with the record, so `--skip-invalid` can reject that record and go on. Such a
+record keeps what can still be read of it (its id, most often), and where it lies in the
+file, so that a rejects file can show it as it was written.
 """
 
 import codecs
 import csv
+import io
 import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +24,9 @@ from nexusdb.ingest.records import IngestError, RecordError
 @dataclass
 class RawRecord:
     line: int
+    # Where the record lies in the file: bytes start to end (see record_text).
+    start: int
+    end: int
     values: dict[str, Any]
     # Set when the record could not even be read as a record.
     problem: RecordError | None = None
@@ -54,10 +61,13 @@ class FileReader:
         self.handle = handle
         self.bytes_read = 0
         self.lines_read = 0
+        # Where the last line read begins, in bytes.
+        self.line_start = 0
         self.undecodable: list[int] = []
 
     def __iter__(self) -> Iterator[str]:
         for raw in self.handle:
+            self.line_start = self.bytes_read
             self.bytes_read += len(raw)
             self.lines_read += 1
             try:
@@ -66,8 +76,9 @@ class FileReader:
                 self.undecodable.append(self.lines_read)
                 text = raw.decode("utf-8", "replace")
                 self.decode_error = f"byte {raw[error.start]:#04x} at column {error.start + 1}"
-            if self.lines_read == 1:
-                text = text.removeprefix("\ufeff")
+            if self.lines_read == 1 and text.startswith("\ufeff"):
+                text = text[1:]
+                self.line_start = len(codecs.BOM_UTF8)
             yield text
 
     def encoding_problem(self, first_line: int) -> RecordError | None:
@@ -98,21 +109,26 @@ def csv_records(
     missing = [name for name in required if name not in header]
     if missing:
         raise IngestError(f"{path.name}: missing required columns: {', '.join(missing)}")
-    return reader, header, _csv_rows(reader, rows, header)
+    return reader, header, _csv_rows(path, reader, rows, header)
 
 
 def _csv_rows(
-    reader: FileReader, rows: Iterator[list[str]], header: list[str]
+    path: Path, reader: FileReader, rows: Iterator[list[str]], header: list[str]
 ) -> Iterator[RawRecord]:
     width = len(header)
     while True:
         first_line = reader.lines_read + 1
+        start = reader.bytes_read
         try:
             row = next(rows)
         except StopIteration:
             return
         except csv.Error as error:
-            yield RawRecord(first_line, {}, RecordError("record", f"is not valid CSV ({error})"))
+            end = reader.bytes_read
+            broken = RecordError("record", f"is not valid CSV ({error})")
+            yield RawRecord(
+                first_line, start, end, _readable_fields(path, header, start, end), broken
+            )
             continue
         if not row:
             continue  # a blank line
@@ -121,7 +137,27 @@ def _csv_rows(
             problem = RecordError(
                 "record", f"has {len(row)} fields, the header has {width} (a truncated line?)"
             )
-        yield RawRecord(first_line, dict(zip(header, row, strict=False)), problem)
+        values = dict(zip(header, row, strict=False))
+        yield RawRecord(first_line, start, reader.bytes_read, values, problem)
+
+
+def _readable_fields(path: Path, header: list[str], start: int, end: int) -> dict[str, str]:
+    """The fields of a record that is not valid CSV, read leniently: those before the
+    fault (the record id among them) come out as written."""
+    with path.open("rb") as handle:
+        text = record_text(handle, start, end)
+    try:
+        row = next(csv.reader(io.StringIO(text, newline=""), strict=False), [])
+    except csv.Error:
+        return {}
+    return dict(zip(header, row, strict=False))
+
+
+def record_text(handle: IO[bytes], start: int, end: int) -> str:
+    """A record as the file has it, without its line break; bytes that are not UTF-8 as
+    U+FFFD, as they were read."""
+    handle.seek(start)
+    return handle.read(end - start).decode("utf-8", "replace").rstrip("\r\n")
 
 
 def jsonl_records(path: Path, handle: IO[bytes]) -> tuple[FileReader, Iterator[RawRecord]]:
@@ -131,20 +167,48 @@ def jsonl_records(path: Path, handle: IO[bytes]) -> tuple[FileReader, Iterator[R
 
 def _jsonl_rows(reader: FileReader, lines: Iterable[str]) -> Iterator[RawRecord]:
     for text in lines:
-        line = reader.lines_read
+        line, start, end = reader.lines_read, reader.line_start, reader.bytes_read
         if not text.strip():
             continue
-        problem = reader.encoding_problem(line)
-        if problem is not None:
-            yield RawRecord(line, {}, problem)
-            continue
-        try:
-            values = json.loads(text)
-        except json.JSONDecodeError as error:
-            reason = f"is not JSON ({error.msg} at column {error.colno}; a truncated line?)"
-            yield RawRecord(line, {}, RecordError("record", reason))
-            continue
-        if not isinstance(values, dict):
-            yield RawRecord(line, {}, RecordError("record", "is not a JSON object"))
-            continue
-        yield RawRecord(line, values)
+        values, problem = _json_object(text)
+        yield RawRecord(line, start, end, values, reader.encoding_problem(line) or problem)
+
+
+def _json_object(text: str) -> tuple[dict[str, Any], RecordError | None]:
+    """A line's JSON object, or what can be read of it and why it is not one."""
+    try:
+        values = json.loads(text)
+    except json.JSONDecodeError as error:
+        reason = f"is not JSON ({error.msg} at column {error.colno}; a truncated line?)"
+        return _readable_members(text), RecordError("record", reason)
+    if not isinstance(values, dict):
+        return {}, RecordError("record", "is not a JSON object")
+    return values, None
+
+
+_JSON = json.JSONDecoder()
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _after_space(text: str, position: int) -> int:
+    match = _JSON_SPACE.match(text, position)
+    return match.end() if match else position
+
+
+def _readable_members(text: str) -> dict[str, Any]:
+    """The members of a broken JSON object that come before the break, in order."""
+    members: dict[str, Any] = {}
+    position = _after_space(text, 0)
+    separator = "{"
+    try:
+        while text.startswith(separator, position):
+            name, position = _JSON.raw_decode(text, _after_space(text, position + 1))
+            position = _after_space(text, position)
+            if not isinstance(name, str) or not text.startswith(":", position):
+                break
+            members[name], position = _JSON.raw_decode(text, _after_space(text, position + 1))
+            position = _after_space(text, position)
+            separator = ","
+    except json.JSONDecodeError:
+        pass
+    return members

@@ -7,7 +7,6 @@ lock, so two at once run one after the other and never create the same actor twi
 """
 
 import csv
-import json
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -21,7 +20,7 @@ from sqlalchemy import Engine
 
 from nexusdb.ingest import load, resolve, staging
 from nexusdb.ingest.dataset import Dataset
-from nexusdb.ingest.reading import RawRecord, csv_records
+from nexusdb.ingest.reading import RawRecord, csv_records, record_text
 from nexusdb.ingest.records import IngestError, RecordError
 
 # One lock for every import: they share actors and places.
@@ -53,20 +52,26 @@ class ImportReport:
 
 
 class Rejects:
-    """Where bad records go: an error (the default), or a CSV file with each one's reason."""
+    """Where bad records go: an error (the default), or a CSV file with each one's reason
+    and the record as the file has it."""
 
     def __init__(self, handle: IO[str] | None) -> None:
         self.writer = csv.writer(handle) if handle else None
         if self.writer:
             self.writer.writerow(["file", "line", "record_id", "field", "reason", "record"])
         self.count = 0
+        # The files the rejected records are read back from, each opened once.
+        self.files = ExitStack()
+        self.opened: dict[Path, IO[bytes]] = {}
 
     def reject(self, path: Path, raw: RawRecord, record_id: str, error: RecordError) -> None:
         message = f"{path.name}:{raw.line}: {record_id or '-'}: {error}"
         if self.writer is None:
             raise IngestError(message)
         self.count += 1
-        record = json.dumps(raw.values, ensure_ascii=False) if raw.values else ""
+        if path not in self.opened:
+            self.opened[path] = self.files.enter_context(open_input(path))
+        record = record_text(self.opened[path], raw.start, raw.end)
         self.writer.writerow([path.name, raw.line, record_id, error.field_name, str(error), record])
 
 
@@ -82,7 +87,9 @@ def open_rejects(path: Path | None) -> Iterator[Rejects]:
         reason = error.strerror
         raise IngestError(f"--skip-invalid {path}: cannot write the file: {reason}") from None
     with handle:
-        yield Rejects(handle)
+        rejects = Rejects(handle)
+        with rejects.files:
+            yield rejects
 
 
 def refuse_overwriting(rejects: Path, **inputs: Path | None) -> None:
@@ -166,7 +173,7 @@ def run_import(
                 try:
                     if raw.problem:
                         raise raw.problem
-                    stager.add(raw.line, dataset.parse(raw, event_types))
+                    stager.add(raw, dataset.parse(raw, event_types))
                 except RecordError as error:
                     bad.reject(path, raw, dataset.record_id(raw), error)
             stager.flush()
@@ -245,8 +252,9 @@ def drop_duplicates(conn: psycopg.Connection[Any], path: Path, bad: Rejects) -> 
     """A record id twice in one file is bad input at its second line."""
     duplicates = conn.execute(
         """
-        SELECT record_id, line, first_line FROM (
-            SELECT record_id, line, min(line) OVER (PARTITION BY record_id) AS first_line,
+        SELECT record_id, line, byte_start, byte_end, first_line FROM (
+            SELECT record_id, line, byte_start, byte_end,
+                   min(line) OVER (PARTITION BY record_id) AS first_line,
                    count(*) OVER (PARTITION BY record_id) AS copies
             FROM import_record
             WHERE record_id IN (SELECT record_id FROM import_record
@@ -254,11 +262,11 @@ def drop_duplicates(conn: psycopg.Connection[Any], path: Path, bad: Rejects) -> 
         WHERE line > first_line ORDER BY line
         """
     ).fetchall()
-    for record_id, line, first_line in duplicates:
+    for record_id, line, start, end, first_line in duplicates:
         error = RecordError("record_id", f"repeats the record of line {first_line}")
-        bad.reject(path, RawRecord(line, {}), record_id, error)
+        bad.reject(path, RawRecord(line, start, end, {}), record_id, error)
     if duplicates:
-        lines = [line for _, line, _ in duplicates]
+        lines = [line for _, line, *_ in duplicates]
         for table in ("import_record", "import_record_participant", "import_record_quantity"):
             conn.execute(
                 sql.SQL("DELETE FROM {} WHERE line = ANY(%s)").format(sql.Identifier(table)),

@@ -14,11 +14,15 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from nexusdb.ingest.reading import RawRecord
 from nexusdb.ingest.records import Record
 
 STAGING_TABLES = """
 CREATE TEMPORARY TABLE import_record (
     line int NOT NULL,
+    -- Where the record lies in the file, in bytes, to show it should it be rejected.
+    byte_start bigint NOT NULL,
+    byte_end bigint NOT NULL,
     record_id text NOT NULL,
     event_key text NOT NULL,
     revision bigint[] NOT NULL,
@@ -65,6 +69,8 @@ CREATE TEMPORARY TABLE import_deletion (
 
 RECORD_COLUMNS = (
     "line",
+    "byte_start",
+    "byte_end",
     "record_id",
     "event_key",
     "revision",
@@ -116,12 +122,15 @@ class Stager:
         self.participants: list[tuple[object, ...]] = []
         self.quantities: list[tuple[object, ...]] = []
 
-    def add(self, line: int, record: Record) -> None:
+    def add(self, raw: RawRecord, record: Record) -> None:
+        line = raw.line
         place = record.location
         start, end = record.start, record.end
         self.records.append(
             (
                 line,
+                raw.start,
+                raw.end,
                 record.record_id,
                 record.event_key,
                 list(record.revision),
