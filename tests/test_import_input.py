@@ -2,12 +2,13 @@
 with nothing changed, and never at the cost of the files it reads."""
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
 
 from tests.cli_support import error_line, invoke
-from tests.import_files import ACLED_RECORDS, acled_row, write_acled, write_plover
+from tests.import_files import ACLED_RECORDS, PLOVER_RECORDS, acled_row, write_acled, write_plover
 from tests.test_import_acled import counts
 
 
@@ -155,3 +156,32 @@ def test_rejects_show_each_record_as_the_file_has_it(fresh: str, tmp_path: Path)
         handle.write(truncated + "\n")
     assert invoke("import", "plover", str(plover), "--skip-invalid", str(rejects)).exit_code == 0
     assert rejected(rejects) == [("4", "plv-x", "record", truncated)]
+
+
+NUL = "contains a NUL character (0x00), which PostgreSQL text cannot hold"
+
+
+def test_a_nul_character_is_a_bad_record_naming_its_field(fresh: str, tmp_path: Path) -> None:
+    path = write_acled(tmp_path / "acled.csv", [acled_row("UKR1"), acled_row("UKR2", notes="a\0b")])
+    assert (
+        error_line(invoke("import", "acled", str(path))) == f"Error: acled.csv:3: UKR2: notes {NUL}"
+    )
+    rejects = tmp_path / "rejects.csv"
+    assert invoke("import", "acled", str(path), "--skip-invalid", str(rejects)).exit_code == 0
+    assert [(line, field) for line, _, field, _ in rejected(rejects)] == [("3", "notes")]
+    assert counts(fresh)["event"] == 1
+
+
+def test_a_nul_character_in_jsonl_is_named_escaped_or_not(fresh: str, tmp_path: Path) -> None:
+    path = write_plover(tmp_path / "polecat.jsonl")
+    with path.open("a", encoding="utf-8") as handle:
+        record = {"id": "plv-nul", "date": "2024-11-06", "event": "AID", "actor": ["a\0b"]}
+        handle.write(json.dumps(record) + "\n")
+        handle.write(json.dumps({**record, "id": "plv-raw"}).replace("\\u0000", "\0") + "\n")
+    rejects = tmp_path / "rejects.csv"
+    assert invoke("import", "plover", str(path), "--skip-invalid", str(rejects)).exit_code == 0
+    assert [(line, id_, field) for line, id_, field, _ in rejected(rejects)] == [
+        ("4", "plv-nul", "actor"),
+        ("5", "plv-raw", "actor"),
+    ]
+    assert counts(fresh)["event"] == len(PLOVER_RECORDS)

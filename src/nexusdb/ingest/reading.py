@@ -2,10 +2,10 @@
 
 Problems of the file itself (another encoding than UTF-8, no header, missing required
 columns) stop the import before a record is read. Problems of one record (bytes that are
-not UTF-8, a truncated last line, the wrong number of fields, a line that is not JSON)
-come back with the record, so `--skip-invalid` can reject that record and go on. Such a
-record keeps what can still be read of it (its id, most often), and where it lies in the
-file, so that a rejects file can show it as it was written.
+not UTF-8, a NUL character, a truncated last line, the wrong number of fields, a line
+that is not JSON) come back with the record, so `--skip-invalid` can reject that record
+and go on. Such a record keeps what can still be read of it (its id, most often), and
+where it lies in the file, so that a rejects file can show it as it was written.
 """
 
 import codecs
@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from nexusdb.ingest.records import IngestError, RecordError
+
+NUL_REASON = "which PostgreSQL text cannot hold"
 
 
 @dataclass
@@ -64,6 +66,8 @@ class FileReader:
         # Where the last line read begins, in bytes.
         self.line_start = 0
         self.undecodable: list[int] = []
+        # Whether a line read since the flag was last cleared holds a NUL character.
+        self.nul_seen = False
 
     def __iter__(self) -> Iterator[str]:
         for raw in self.handle:
@@ -79,6 +83,8 @@ class FileReader:
             if self.lines_read == 1 and text.startswith("\ufeff"):
                 text = text[1:]
                 self.line_start = len(codecs.BOM_UTF8)
+            if "\x00" in text:
+                self.nul_seen = True
             yield text
 
     def encoding_problem(self, first_line: int) -> RecordError | None:
@@ -105,6 +111,10 @@ def csv_records(
     if reader.undecodable:
         raise IngestError(
             f"{path.name}:1: the file is not UTF-8: {reader.decode_error} of the header"
+        )
+    if reader.nul_seen:
+        raise IngestError(
+            f"{path.name}:1: the header contains a NUL character (0x00), {NUL_REASON}"
         )
     missing = [name for name in required if name not in header]
     if missing:
@@ -138,7 +148,28 @@ def _csv_rows(
                 "record", f"has {len(row)} fields, the header has {width} (a truncated line?)"
             )
         values = dict(zip(header, row, strict=False))
+        if reader.nul_seen:
+            reader.nul_seen = False
+            problem = problem or nul_problem(values)
         yield RawRecord(first_line, start, reader.bytes_read, values, problem)
+
+
+def nul_problem(values: dict[str, Any]) -> RecordError | None:
+    """The first field that holds a NUL character (0x00): PostgreSQL text cannot."""
+    for name, value in values.items():
+        if _holds_nul(name) or _holds_nul(value):
+            return RecordError(name, f"contains a NUL character (0x00), {NUL_REASON}")
+    return None
+
+
+def _holds_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    return False
 
 
 def _readable_fields(path: Path, header: list[str], start: int, end: int) -> dict[str, str]:
@@ -171,13 +202,17 @@ def _jsonl_rows(reader: FileReader, lines: Iterable[str]) -> Iterator[RawRecord]
         if not text.strip():
             continue
         values, problem = _json_object(text)
+        # A NUL is written `\u0000` in JSON, or as itself in a string that is not JSON.
+        if problem is None and ("\\u0000" in text or "\x00" in text):
+            problem = nul_problem(values)
         yield RawRecord(line, start, end, values, reader.encoding_problem(line) or problem)
 
 
 def _json_object(text: str) -> tuple[dict[str, Any], RecordError | None]:
     """A line's JSON object, or what can be read of it and why it is not one."""
     try:
-        values = json.loads(text)
+        # Control characters in strings are not JSON: read them where a NUL is, to name it.
+        values = json.loads(text, strict="\x00" not in text)
     except json.JSONDecodeError as error:
         reason = f"is not JSON ({error.msg} at column {error.colno}; a truncated line?)"
         return _readable_members(text), RecordError("record", reason)
