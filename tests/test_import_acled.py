@@ -324,7 +324,7 @@ def test_skip_invalid_loads_the_good_records_and_writes_the_rejects(
         ]
     assert written == [
         ("9", "UKR900999", "event_date", "event_date '2024-13-40' is not a date"),
-        ("10", "UKR900101", "record_id", "record_id repeats the record of line 2"),
+        ("10", "UKR900101", "event_id_cnty", "event_id_cnty repeats the record of line 2"),
     ]
     assert "2 rejected records written to" in result.output
 

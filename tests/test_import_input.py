@@ -9,7 +9,7 @@ import pytest
 
 from tests.cli_support import error_line, invoke
 from tests.import_files import ACLED_RECORDS, PLOVER_RECORDS, acled_row, write_acled, write_plover
-from tests.test_import_acled import counts
+from tests.test_import_acled import counts, everything, rows
 
 
 @pytest.mark.parametrize("same_as", ["input", "deletions"])
@@ -148,7 +148,7 @@ def test_rejects_show_each_record_as_the_file_has_it(fresh: str, tmp_path: Path)
     assert invoke("import", "acled", str(path), "--skip-invalid", str(rejects)).exit_code == 0
     assert rejected(rejects) == [
         ("5", "UKR9", "fatalities", lines[4]),
-        ("6", "UKR900102", "record_id", "\n".join(lines[5:7])),
+        ("6", "UKR900102", "event_id_cnty", "\n".join(lines[5:7])),
     ]
     plover = write_plover(tmp_path / "polecat.jsonl")
     truncated = '{"id": "plv-x", "date": "2024-11-06", "event'
@@ -185,3 +185,43 @@ def test_a_nul_character_in_jsonl_is_named_escaped_or_not(fresh: str, tmp_path: 
         ("5", "plv-raw", "actor"),
     ]
     assert counts(fresh)["event"] == len(PLOVER_RECORDS)
+
+
+def test_two_ids_with_one_key_in_a_file_are_a_bad_record(fresh: str, tmp_path: Path) -> None:
+    path = write_acled(tmp_path / "acled.csv", [acled_row("UKR77"), acled_row("ukr77")])
+    assert error_line(invoke("import", "acled", str(path))) == (
+        "Error: acled.csv:3: ukr77: event_id_cnty 'ukr77' has the same key as record 'UKR77'"
+        " of line 2"
+    )
+    records: list[dict[str, object]] = [
+        {**PLOVER_RECORDS[2], "id": "abc_1"},
+        {**PLOVER_RECORDS[2], "id": "abc.1"},
+    ]
+    plover = write_plover(tmp_path / "polecat.jsonl", records)
+    rejects = tmp_path / "rejects.csv"
+    assert invoke("import", "plover", str(plover), "--skip-invalid", str(rejects)).exit_code == 0
+    assert [(line, id_, field) for line, id_, field, _ in rejected(rejects)] == [
+        ("2", "abc.1", "id")
+    ]
+    assert rows(fresh, "SELECT key, record_id FROM claim") == [("plover-abc-1", "abc_1")]
+
+
+def test_an_id_whose_key_a_stored_record_holds_is_a_bad_record(fresh: str, tmp_path: Path) -> None:
+    first = write_acled(tmp_path / "first.csv", [acled_row("UKR77")])
+    assert invoke("import", "acled", str(first)).exit_code == 0
+    before = everything(fresh)
+    later = [acled_row("ukr77", fatalities="5", timestamp="1729000000"), acled_row("UKR78")]
+    path = write_acled(tmp_path / "later.csv", later)
+    assert error_line(invoke("import", "acled", str(path))) == (
+        "Error: later.csv:2: ukr77: event_id_cnty 'ukr77' has the same key as record 'UKR77'"
+        " already in the database"
+    )
+    assert everything(fresh) == before
+    rejects = tmp_path / "rejects.csv"
+    assert invoke("import", "acled", str(path), "--skip-invalid", str(rejects)).exit_code == 0
+    assert rows(
+        fresh,
+        "SELECT c.record_id, c.record_data->>'event_id_cnty', q.low FROM claim AS c"
+        " JOIN event AS e ON e.key = c.key JOIN event_quantity AS q ON q.event_id = e.id"
+        " ORDER BY c.key",
+    ) == [("UKR77", "UKR77", 0), ("UKR78", "UKR78", 0)]

@@ -180,7 +180,7 @@ def run_import(
             if progress:
                 progress(size, size, report.read)
             timer.lap("read, validate and COPY to staging")
-            drop_duplicates(conn, path, bad)
+            drop_key_conflicts(conn, dataset, path, bad)
             conn.execute("ANALYZE import_record (record_id, event_key)")
             counts = load.classify(
                 conn, origin=dataset.origin, stored_revision_sql=dataset.stored_revision_sql
@@ -248,30 +248,61 @@ def open_input(path: Path) -> IO[bytes]:
         raise IngestError(f"{path}: cannot read the file: {error.strerror}") from None
 
 
-def drop_duplicates(conn: psycopg.Connection[Any], path: Path, bad: Rejects) -> None:
-    """A record id twice in one file is bad input at its second line."""
-    duplicates = conn.execute(
-        """
-        SELECT record_id, line, byte_start, byte_end, first_line FROM (
-            SELECT record_id, line, byte_start, byte_end,
-                   min(line) OVER (PARTITION BY record_id) AS first_line,
-                   count(*) OVER (PARTITION BY record_id) AS copies
-            FROM import_record
-            WHERE record_id IN (SELECT record_id FROM import_record
-                                GROUP BY record_id HAVING count(*) > 1)) AS repeated
-        WHERE line > first_line ORDER BY line
-        """
-    ).fetchall()
-    for record_id, line, start, end, first_line in duplicates:
-        error = RecordError("record_id", f"repeats the record of line {first_line}")
-        bad.reject(path, RawRecord(line, start, end, {}), record_id, error)
-    if duplicates:
-        lines = [line for _, line, *_ in duplicates]
-        for table in ("import_record", "import_record_participant", "import_record_quantity"):
-            conn.execute(
-                sql.SQL("DELETE FROM {} WHERE line = ANY(%s)").format(sql.Identifier(table)),
-                (lines,),
-            )
+# Records whose event key another record holds: a later record of the file with the key
+# of an earlier one (the same id again, or an id that differs only in case or punctuation),
+# or a record whose key a stored record of another id holds. One row per record, the
+# conflict within the file first.
+KEY_CONFLICTS = """
+    WITH in_file AS (
+        SELECT line, byte_start, byte_end, record_id,
+               first_value(record_id) OVER same_key AS other_id,
+               first_value(line) OVER same_key AS other_line
+        FROM import_record
+        WHERE event_key IN (SELECT event_key FROM import_record
+                            GROUP BY event_key HAVING count(*) > 1)
+        WINDOW same_key AS (PARTITION BY event_key ORDER BY line)
+    )
+    SELECT DISTINCT ON (line) line, byte_start, byte_end, record_id, other_id, other_line
+    FROM (SELECT * FROM in_file WHERE line > other_line
+          UNION ALL
+          SELECT r.line, r.byte_start, r.byte_end, r.record_id, c.record_id, NULL
+          FROM import_record AS r
+          JOIN claim AS c ON c.key = r.event_key AND c.origin = %(origin)s
+          WHERE c.record_id <> r.record_id) AS conflict
+    ORDER BY line, other_line NULLS LAST
+"""
+
+
+def drop_key_conflicts(
+    conn: psycopg.Connection[Any], dataset: Dataset, path: Path, bad: Rejects
+) -> None:
+    """Refuse a record whose key belongs to another record: the same id twice in a file, or
+    two ids that give one key (`UKR77` and `ukr77`, `abc_1` and `abc.1`).
+
+    A key is derived from the record id, and keys already imported stay as they are: a
+    record matches a stored one by its exact id, never by a key another id gave.
+    """
+    conflicts = conn.execute(KEY_CONFLICTS, {"origin": dataset.origin}).fetchall()
+    for line, start, end, record_id, other_id, other_line in conflicts:
+        if other_id == record_id:
+            reason = f"repeats the record of line {other_line}"
+        else:
+            where = f"of line {other_line}" if other_line else "already in the database"
+            reason = f"{record_id!r} has the same key as record {other_id!r} {where}"
+        bad.reject(
+            path, RawRecord(line, start, end, {}), record_id, RecordError(dataset.id_field, reason)
+        )
+    drop_lines(conn, [line for line, *_ in conflicts])
+
+
+def drop_lines(conn: psycopg.Connection[Any], lines: list[int]) -> None:
+    """Take the records that start on these lines out of staging."""
+    if not lines:
+        return
+    for table in ("import_record", "import_record_participant", "import_record_quantity"):
+        conn.execute(
+            sql.SQL("DELETE FROM {} WHERE line = ANY(%s)").format(sql.Identifier(table)), (lines,)
+        )
 
 
 def ensure_release(conn: psycopg.Connection[Any], dataset: Dataset) -> tuple[Any, Any]:
