@@ -12,7 +12,7 @@ from nexusdb.ingest import load
 from nexusdb.ingest.acled import Acled
 from nexusdb.ingest.run import run_import
 from nexusdb.seeding.loader import seed
-from tests.cli_support import invoke, scalar
+from tests.cli_support import error_line, invoke, scalar
 from tests.import_files import ACLED_RECORDS, acled_row, write_acled
 from tests.support import SEEDS, make_engine
 from tests.test_read_summaries import assert_derived_tables_are_exact
@@ -239,6 +239,46 @@ def test_deletions_remove_exactly_their_records_and_evidence(
     assert scalar(fresh, "SELECT count(*) FROM event WHERE key = 'acled-ukr900102'") == 0
     assert scalar(fresh, "SELECT count(*) FROM unsupported_fact") == 0
     assert "1 listed deletions were not in the database" in result.output
+
+
+def test_a_deletion_time_is_checked_like_a_timestamp(fresh: str, acled_file: Path) -> None:
+    deletions = acled_file.with_name("deleted.csv")
+    deletions.write_text(
+        "event_id_cnty,deleted_timestamp\nUKR900101,1730000000\nUKR900102,not-a-time\n",
+        encoding="utf-8",
+    )
+    result = invoke("import", "acled", str(acled_file), "--deletions", str(deletions))
+    assert error_line(result) == (
+        "Error: deleted.csv:3: UKR900102: deleted_timestamp 'not-a-time' is not a whole number"
+    )
+    assert counts(fresh)["event"] == 0
+
+
+def test_a_deletion_wins_over_a_record_not_newer_than_it(fresh: str, tmp_path: Path) -> None:
+    records = [
+        acled_row("UKR1", timestamp="1728000000"),
+        acled_row("UKR2", timestamp="1730000000"),  # as old as its deletion
+        acled_row("UKR3", timestamp="1731000000"),  # newer than its deletion
+    ]
+    path = write_acled(tmp_path / "acled.csv", records)
+    deletions = tmp_path / "deleted.csv"
+    deletions.write_text(
+        "event_id_cnty,deleted_timestamp\nUKR2,1730000000\nUKR3,1730000000\n", encoding="utf-8"
+    )
+    result = invoke("import", "acled", str(path), "--deletions", str(deletions))
+    assert result.exit_code == 0, result.output
+    assert rows(fresh, "SELECT record_id FROM claim ORDER BY 1") == [("UKR1",), ("UKR3",)]
+    before = everything(fresh)
+    again = invoke("import", "acled", str(path), "--deletions", str(deletions))
+    assert again.output.startswith("no changes: ")
+    assert everything(fresh) == before
+    # A deletion older than the stored record leaves it; one as new removes it.
+    deletions.write_text(
+        "event_id_cnty,deleted_timestamp\nUKR1,1720000000\nUKR3,1731000000\n", encoding="utf-8"
+    )
+    later = write_acled(tmp_path / "later.csv", [acled_row("UKR4")])
+    assert invoke("import", "acled", str(later), "--deletions", str(deletions)).exit_code == 0
+    assert rows(fresh, "SELECT record_id FROM claim ORDER BY 1") == [("UKR1",), ("UKR4",)]
 
 
 def test_a_bad_record_changes_nothing_and_names_file_line_id_and_field(

@@ -132,12 +132,23 @@ def progress_bar(file: Path) -> Iterator[ProgressCallback]:
 
 
 def print_summary(report: ImportReport, rejects: Path | None) -> None:
-    if not report.changed and not report.rejected:
+    if report.changed or report.rejected:
+        print_table(report)
+    else:
         info(
-            f"no changes: all {report.read:,} records of {report.dataset} are already in the"
-            f" database ({report.seconds:.1f} s)"
+            f"no changes: the database is up to date with the {report.read:,} records of"
+            f" {report.dataset} ({report.seconds:.1f} s)"
         )
-        return
+    if report.deletions_not_found:
+        info(
+            f"{report.deletions_not_found:,} listed deletions were not in the database"
+            " (or were older than the record there)"
+        )
+    if report.rejected and rejects:
+        info(f"{report.rejected:,} rejected records written to {rejects}")
+
+
+def print_table(report: ImportReport) -> None:
     table = Table(title=f"import {report.dataset}", title_justify="left", show_header=False)
     table.add_column("", justify="left")
     table.add_column("", justify="right")
@@ -147,6 +158,7 @@ def print_summary(report: ImportReport, rejects: Path | None) -> None:
         ("updated", report.updated),
         ("unchanged", report.unchanged),
         ("deleted", report.deleted),
+        ("withdrawn by deletions", report.withdrawn),
         ("rejected", report.rejected),
         ("new actors", report.new_actors),
         ("new places", report.new_places),
@@ -154,7 +166,3 @@ def print_summary(report: ImportReport, rejects: Path | None) -> None:
         table.add_row(label, f"{value:,}")
     table.add_row("seconds", f"{report.seconds:.1f}")
     stderr.print(table)
-    if report.deletions_not_found:
-        info(f"{report.deletions_not_found:,} listed deletions were not in the database")
-    if report.rejected and rejects:
-        info(f"{report.rejected:,} rejected records written to {rejects}")

@@ -329,27 +329,32 @@ def set_user_triggers(
         )
 
 
-def delete_records(conn: psycopg.Connection[Any], *, origin: str) -> tuple[int, int]:
-    """Remove the events and claims import_deletion lists (with all their evidence).
+def delete_records(
+    conn: psycopg.Connection[Any], *, origin: str, stored_revision_sql: str
+) -> tuple[int, int]:
+    """Remove the records import_deletion lists (their events and claims, with all their
+    evidence): each stored under that exact id and not newer than its deletion.
 
-    Returns (deleted, not found). Only rows of the import's own origin are touched.
+    Returns (deleted, listed but not deleted). Only rows of the import's own origin are
+    touched.
     """
-    conn.execute(
-        "DELETE FROM claim AS c USING import_deletion AS d"
-        " WHERE c.key = d.event_key AND c.origin = %(origin)s",
-        {"origin": origin},
-    )
     deleted = count(
         conn,
-        """
+        f"""
         WITH gone AS (
-            DELETE FROM event AS e USING import_deletion AS d
+            DELETE FROM event AS e USING import_deletion AS d, claim AS c, source AS s
             WHERE e.key = d.event_key AND e.origin = %(origin)s
-            RETURNING e.id
+              AND c.key = e.key AND c.record_id = d.record_id AND c.origin = %(origin)s
+              AND s.id = c.source_id AND {stored_revision_sql} <= d.revision
+            RETURNING e.key
+        ), gone_claim AS (
+            DELETE FROM claim AS c USING gone
+            WHERE c.key = gone.key AND c.origin = %(origin)s
+            RETURNING c.key
         )
-        SELECT count(*) FROM gone
+        SELECT count(*) FROM gone_claim
         """,
         {"origin": origin},
     )
-    listed = count(conn, "SELECT count(DISTINCT event_key) FROM import_deletion")
+    listed = count(conn, "SELECT count(DISTINCT record_id) FROM import_deletion")
     return deleted, listed - deleted

@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 from nexusdb.ingest import load, resolve, staging
 from nexusdb.ingest.dataset import Dataset
 from nexusdb.ingest.reading import RawRecord, csv_records, record_text
-from nexusdb.ingest.records import IngestError, RecordError
+from nexusdb.ingest.records import IngestError, RecordError, parse_int
 
 # One lock for every import: they share actors and places.
 IMPORT_LOCK = "SELECT pg_advisory_xact_lock(hashtext('nexusdb import'))"
@@ -40,6 +40,8 @@ class ImportReport:
     unchanged: int = 0
     deleted: int = 0
     deletions_not_found: int = 0
+    # Records of the file that a deletion as new or newer withdraws: they are not loaded.
+    withdrawn: int = 0
     rejected: int = 0
     new_actors: int = 0
     new_places: int = 0
@@ -179,8 +181,11 @@ def run_import(
             stager.flush()
             if progress:
                 progress(size, size, report.read)
+            if deletions and deletion_records is not None:
+                stage_deletions(conn, dataset, deletions, deletion_records, bad)
             timer.lap("read, validate and COPY to staging")
             drop_key_conflicts(conn, dataset, path, bad)
+            report.withdrawn = withdraw_deleted(conn)
             conn.execute("ANALYZE import_record (record_id, event_key)")
             counts = load.classify(
                 conn, origin=dataset.origin, stored_revision_sql=dataset.stored_revision_sql
@@ -200,14 +205,15 @@ def run_import(
                 publisher_id=publisher_id,
                 lap=timer.lap,
             )
-            if deletions and deletion_records is not None:
-                stage_deletions(conn, dataset, deletions, deletion_records, bad)
+            if deletions:
                 report.deleted, report.deletions_not_found = load.delete_records(
-                    conn, origin=dataset.origin
+                    conn, origin=dataset.origin, stored_revision_sql=dataset.stored_revision_sql
                 )
                 timer.lap("deletions")
             report.rejected = bad.count
-            report.unchanged = report.read - report.rejected - report.created - report.updated
+            report.unchanged = (
+                report.read - report.rejected - report.withdrawn - report.created - report.updated
+            )
             conn.commit()
             timer.lap("commit")
         except BaseException:
@@ -295,6 +301,17 @@ def drop_key_conflicts(
     drop_lines(conn, [line for line, *_ in conflicts])
 
 
+def withdraw_deleted(conn: psycopg.Connection[Any]) -> int:
+    """Take out of staging the records that a deletion of their id, as new as they are or
+    newer, withdraws (a record newer than its deletion stays); how many."""
+    withdrawn = conn.execute(
+        "SELECT r.line FROM import_record AS r JOIN import_deletion AS d"
+        " ON d.record_id = r.record_id AND r.revision <= d.revision"
+    ).fetchall()
+    drop_lines(conn, [line for (line,) in withdrawn])
+    return len(withdrawn)
+
+
 def drop_lines(conn: psycopg.Connection[Any], lines: list[int]) -> None:
     """Take the records that start on these lines out of staging."""
     if not lines:
@@ -344,10 +361,10 @@ def stage_deletions(
     bad: Rejects,
 ) -> None:
     """COPY a deletions file's records (ACLED's `event_id_cnty, deleted_timestamp`) into
-    import_deletion."""
-    id_column = dataset.deletion_columns[0]
+    import_deletion; the time of a deletion is checked as the records' revision is."""
+    id_column, time_column = dataset.deletion_columns
 
-    def rows() -> Iterator[tuple[int, str, str]]:
+    def rows() -> Iterator[tuple[int, str, str, list[int]]]:
         for raw in records:
             record_id = str(raw.values.get(id_column, "")).strip()
             try:
@@ -355,7 +372,8 @@ def stage_deletions(
                     raise raw.problem
                 if not record_id:
                     raise RecordError(id_column, "is empty")
-                yield raw.line, record_id, dataset.event_key(record_id)
+                revision = parse_int(time_column, raw.values[time_column], minimum=0)
+                yield raw.line, record_id, dataset.event_key(record_id), [revision]
             except RecordError as error:
                 bad.reject(path, raw, record_id, error)
 

@@ -63,7 +63,9 @@ CREATE TEMPORARY TABLE import_record_quantity (
 CREATE TEMPORARY TABLE import_deletion (
     line int NOT NULL,
     record_id text NOT NULL,
-    event_key text NOT NULL
+    event_key text NOT NULL,
+    -- When the record was deleted, comparable with import_record.revision.
+    revision bigint[] NOT NULL
 ) ON COMMIT DROP;
 """
 
@@ -174,5 +176,7 @@ class Stager:
         self.records, self.participants, self.quantities = [], [], []
 
 
-def copy_deletions(conn: psycopg.Connection[Any], rows: Iterable[tuple[int, str, str]]) -> None:
-    copy_rows(conn, "import_deletion", ("line", "record_id", "event_key"), rows)
+def copy_deletions(
+    conn: psycopg.Connection[Any], rows: Iterable[tuple[int, str, str, list[int]]]
+) -> None:
+    copy_rows(conn, "import_deletion", ("line", "record_id", "event_key", "revision"), rows)
