@@ -145,6 +145,38 @@ def test_plover_actors_resolve_to_the_articles_by_qid_iso_code_and_alias(
     assert everything(fresh) == before
 
 
+def test_every_name_of_one_qid_becomes_an_alias_once(fresh: str, tmp_path: Path) -> None:
+    engine = make_engine(fresh)
+    seed(engine, SEEDS)
+    engine.dispose()
+    names = ["Ukraine", "Ukrainian State", "Ukrajina", "Ukrainian State"]
+    records: list[dict[str, object]] = [
+        {
+            **PLOVER_RECORDS[2],
+            "id": f"plv-ua-{n}",
+            "recipient": [{"name": name, "identifier_id": "Q212"}],
+        }
+        for n, name in enumerate(names)
+    ]
+    result = invoke("import", "plover", str(write_plover(tmp_path / "polecat.jsonl", records)))
+    assert result.exit_code == 0, result.output
+    assert rows(
+        fresh,
+        "SELECT DISTINCT a.key FROM event_participant AS p JOIN actor AS a ON a.id = p.actor_id"
+        " JOIN event AS e ON e.id = p.event_id WHERE e.origin = 'import:plover'"
+        " AND p.role = 'target'",
+    ) == [("ukraine",)]
+    assert rows(
+        fresh,
+        "SELECT al.name, al.origin FROM actor_alias AS al JOIN actor AS a ON a.id = al.actor_id"
+        " WHERE a.key = 'ukraine' ORDER BY al.name",
+    ) == [
+        ("Ukraine", "import:plover"),
+        ("Ukrainian State", "import:plover"),
+        ("Ukrajina", "import:plover"),
+    ]
+
+
 def test_a_truncated_plover_line_is_rejected_with_its_reason(fresh: str, tmp_path: Path) -> None:
     path = write_plover(tmp_path / "polecat.jsonl")
     with path.open("a", encoding="utf-8") as handle:

@@ -10,9 +10,10 @@ record. The rule, in order (docs/import.md shows it on the article's actors):
 4. the actor a previous import created under the same derived key;
 5. otherwise a new actor of the import's origin.
 
-Every actor used gets the dataset's raw name as an alias of the import's origin (and
-the QID or ISO code as an external id where it had none), so the next import finds it
-by rule 1 or 2. Seed rows themselves are never changed.
+Every actor used gets each raw name the dataset gives it as an alias of the import's
+origin (the names of one QID or ISO code can be several: `Ukraine`, `Ukrajina`), and the
+QID or ISO code as an external id where it had none, so the next import finds it by
+rule 1 or 2. Seed rows themselves are never changed.
 """
 
 from typing import Any
@@ -103,11 +104,19 @@ def resolve_actors(conn: psycopg.Connection[Any], *, prefix: str, origin: str) -
         SELECT actor_id, key, kind, name, iso3, 'source_text', %(origin)s
         FROM import_actor WHERE created
         """,
-        # The raw names, and the identifiers, for the next import.
-        """
+        # The raw names, and the identifiers, for the next import. A name is its own
+        # handle, unless the actor came with a QID or ISO code: then every name it went by.
+        f"""
         INSERT INTO actor_alias (actor_id, name, language, kind, origin)
-        SELECT actor_id, name, 'en', 'name', %(origin)s FROM import_actor
-        WHERE name IS DISTINCT FROM iso3 AND name IS DISTINCT FROM qid
+        SELECT DISTINCT named.actor_id, named.name, 'en', 'name', %(origin)s
+        FROM (SELECT actor_id, name, qid, iso3 FROM import_actor
+              UNION ALL
+              SELECT a.actor_id, p.name, p.qid, p.iso3
+              FROM import_change AS ch JOIN {PARTICIPANTS}
+              JOIN import_actor AS a ON a.handle = {HANDLE}
+              WHERE p.qid IS NOT NULL OR p.iso3 IS NOT NULL) AS named
+        WHERE named.name IS DISTINCT FROM named.iso3 AND named.name IS DISTINCT FROM named.qid
+        ORDER BY named.actor_id, named.name
         ON CONFLICT DO NOTHING
         """,
         """
