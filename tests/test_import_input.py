@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from tests.cli_support import error_line, invoke
-from tests.import_files import ACLED_RECORDS, PLOVER_RECORDS, acled_row, write_acled, write_plover
+from tests.import_files import (
+    ACLED_RECORDS,
+    PLOVER_RECORDS,
+    acled_row,
+    write_acled,
+    write_plover,
+    write_ucdp,
+)
 from tests.test_import_acled import counts, everything, rows
 
 
@@ -225,3 +232,18 @@ def test_an_id_whose_key_a_stored_record_holds_is_a_bad_record(fresh: str, tmp_p
         " JOIN event AS e ON e.key = c.key JOIN event_quantity AS q ON q.event_id = e.id"
         " ORDER BY c.key",
     ) == [("UKR77", "UKR77", 0), ("UKR78", "UKR78", 0)]
+
+
+def test_a_file_without_records_changes_nothing(fresh: str, tmp_path: Path) -> None:
+    result = invoke("import", "acled", str(write_acled(tmp_path / "acled.csv", [])))
+    assert result.output.startswith("no changes: ")
+    assert set(counts(fresh).values()) == {0}
+
+
+def test_an_older_release_adds_no_empty_source(fresh: str, tmp_path: Path) -> None:
+    newer = write_ucdp(tmp_path / "ged251.csv")
+    assert invoke("import", "ucdp", str(newer)).exit_code == 0
+    before = everything(fresh)
+    result = invoke("import", "ucdp", str(write_ucdp(tmp_path / "ged241.csv")))
+    assert result.output.startswith("no changes: ")
+    assert everything(fresh) == before

@@ -192,19 +192,9 @@ def run_import(
             )
             report.created, report.updated = counts.created, counts.updated
             timer.lap("classify new and changed records")
-            publisher_id, source_id = ensure_release(conn, dataset)
-            report.new_actors = resolve.resolve_actors(
-                conn, prefix=dataset.name, origin=dataset.origin
-            )
-            report.new_places = resolve.resolve_places(conn, origin=dataset.origin)
-            timer.lap("resolve actors and places")
-            load.load(
-                conn,
-                origin=dataset.origin,
-                source_id=source_id,
-                publisher_id=publisher_id,
-                lap=timer.lap,
-            )
+            # Nothing new or newer: not even the publisher or the release's source is written.
+            if counts.created or counts.updated:
+                write_records(conn, dataset, report, timer)
             if deletions:
                 report.deleted, report.deletions_not_found = load.delete_records(
                     conn, origin=dataset.origin, stored_revision_sql=dataset.stored_revision_sql
@@ -224,6 +214,19 @@ def run_import(
     report.seconds = time.perf_counter() - started
     report.timings = timer.timings
     return report
+
+
+def write_records(
+    conn: psycopg.Connection[Any], dataset: Dataset, report: ImportReport, timer: Timer
+) -> None:
+    """Write the records import_change holds, with their source, actors and places."""
+    publisher_id, source_id = ensure_release(conn, dataset)
+    report.new_actors = resolve.resolve_actors(conn, prefix=dataset.name, origin=dataset.origin)
+    report.new_places = resolve.resolve_places(conn, origin=dataset.origin)
+    timer.lap("resolve actors and places")
+    load.load(
+        conn, origin=dataset.origin, source_id=source_id, publisher_id=publisher_id, lap=timer.lap
+    )
 
 
 # The staging tables and the joins over them, in memory rather than in temporary files
