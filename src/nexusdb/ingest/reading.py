@@ -208,11 +208,17 @@ def _jsonl_rows(reader: FileReader, lines: Iterable[str]) -> Iterator[RawRecord]
         yield RawRecord(line, start, end, values, reader.encoding_problem(line) or problem)
 
 
+# Decoders made once: json.loads with any option builds a new one per call.
+_JSON = json.JSONDecoder()
+_JSON_WITH_CONTROLS = json.JSONDecoder(strict=False)
+
+
 def _json_object(text: str) -> tuple[dict[str, Any], RecordError | None]:
     """A line's JSON object, or what can be read of it and why it is not one."""
+    # Control characters in strings are not JSON: read them where a NUL is, to name it.
+    decoder = _JSON if "\x00" not in text else _JSON_WITH_CONTROLS
     try:
-        # Control characters in strings are not JSON: read them where a NUL is, to name it.
-        values = json.loads(text, strict="\x00" not in text)
+        values = decoder.decode(text)
     except json.JSONDecodeError as error:
         reason = f"is not JSON ({error.msg} at column {error.colno}; a truncated line?)"
         return _readable_members(text), RecordError("record", reason)
@@ -221,7 +227,6 @@ def _json_object(text: str) -> tuple[dict[str, Any], RecordError | None]:
     return values, None
 
 
-_JSON = json.JSONDecoder()
 _JSON_SPACE = re.compile(r"[ \t\n\r]*")
 
 
