@@ -247,3 +247,11 @@ def test_an_older_release_adds_no_empty_source(fresh: str, tmp_path: Path) -> No
     result = invoke("import", "ucdp", str(write_ucdp(tmp_path / "ged241.csv")))
     assert result.output.startswith("no changes: ")
     assert everything(fresh) == before
+
+
+def test_a_nul_character_in_a_header_refuses_the_file(fresh: str, tmp_path: Path) -> None:
+    path = write_ucdp(tmp_path / "ged241.csv")
+    path.write_bytes(path.read_bytes().replace(b"new_in_next_release", b"new\0column", 1))
+    assert (
+        error_line(invoke("import", "ucdp", str(path))) == f"Error: ged241.csv:1: the header {NUL}"
+    )
