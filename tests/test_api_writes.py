@@ -314,9 +314,17 @@ def test_a_bad_claim_is_a_problem_and_writes_nothing(
     assert detail in response.json()["detail"]
 
 
+def source_of(world: World, kind: str, text: str | None) -> str:
+    key = new_key(kind.replace("_", "-"))
+    body = {"key": key, "kind": kind, "title": "S", "authors": ["asif-aziz"], "text": text}
+    assert post(world, "/sources", body).status_code == 201
+    return key
+
+
 def test_a_claim_grounded_by_a_dataset_record(world: World) -> None:
     key = new_key("record-claim")
-    body = claim_body(key, quote=None, record_id="UKR1234", record_field="notes")
+    release = source_of(world, "dataset", None)
+    body = claim_body(key, source=release, quote=None, record_id="UKR1234", record_field="notes")
     body["record_data"] = {"fatalities": 3}
     assert post(world, "/claims", body).status_code == 201
     with world.engine.connect() as connection:
@@ -328,6 +336,54 @@ def test_a_claim_grounded_by_a_dataset_record(world: World) -> None:
             {"key": key},
         ).one()
     assert tuple(row) == ("UKR1234", "notes", {"fatalities": 3}, None, "api")
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "grounding", "problem", "allows"),
+    [
+        (
+            "news_report",
+            TEXT,
+            {"record_id": "x"},
+            "not-a-dataset",
+            "is a news_report, not a dataset: it has no records; its claims quote its text"
+            " ('quote')",
+        ),
+        (
+            "news_report",
+            None,
+            {"record_id": "x"},
+            "not-a-dataset",
+            "is a news_report, not a dataset: it has no records; it grounds no claim until its"
+            " text is added",
+        ),
+        (
+            "dataset",
+            None,
+            {"quote": "The depot held grain."},
+            "no-text",
+            "has no text to quote from; its claims rest on a dataset record ('record_id')",
+        ),
+    ],
+)
+def test_a_claim_is_grounded_only_as_its_source_allows(
+    world: World,
+    kind: str,
+    text: str | None,
+    grounding: dict[str, str],
+    problem: str,
+    allows: str,
+) -> None:
+    """A record grounds only a dataset's claims, a quote only those of a source with text:
+    a record id cannot stand in for the words of a report."""
+    source = source_of(world, kind, text)
+    body = claim_body(new_key("grounded-as-allowed"), source=source, quote=None) | grounding
+    response = refused(world, "POST", "/claims", body)
+    assert response.status_code == 422
+    assert response.json()["type"] == f"urn:nexusdb:problem:{problem}"
+    assert response.json()["detail"] == (
+        f"claim {body['key']!r}: field 'source': source {source!r} {allows}"
+    )
 
 
 # -- events and relationships --------------------------------------------------------------

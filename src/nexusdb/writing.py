@@ -93,6 +93,9 @@ class DatabaseKnown:
             return None
         return PreciseDate(row[0], row[1])
 
+    def source_kind(self, source: str) -> str | None:
+        return self.session.scalar(select(Source.kind).where(Source.key == source))
+
     def first_author(self, source: str) -> str | None:
         return self.session.scalar(
             select(Actor.key)
@@ -240,14 +243,15 @@ def write_claim(
     put: bool = False,
 ) -> Written:
     """A claim grounded by a quote (found in its source as the seeder finds it) or, for a
-    dataset, by a record: `{"record_id": ..., "record_field": ..., "record_data": ...}`."""
+    dataset, by a record: `{"record_id": ..., "record_field": ..., "record_data": ...}`.
+    Each only where the source allows it (`grounding.allowed_groundings`)."""
 
     def plan(planner: Planner) -> None:
         if quote is not None:
             grounding = planner.quoted(record.source, quote, occurrence)
         else:
             assert dataset_record is not None
-            grounding = dataset_record
+            grounding = planner.recorded(record.source, dataset_record)
         planner.claim(record, grounding)
 
     return _write(session, "claim", record.key, plan, put=put)

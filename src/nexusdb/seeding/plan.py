@@ -22,7 +22,16 @@ from sqlalchemy import Connection, Text, column, select, table
 
 from nexusdb.db.base import REFERENCE_PATTERN, Base
 from nexusdb.errors import RecordError, SeedError
-from nexusdb.grounding import QuoteNotFoundError, Segment, locate_quote, split_segments
+from nexusdb.grounding import (
+    DATASET_KIND,
+    QUOTE,
+    RECORD,
+    QuoteNotFoundError,
+    Segment,
+    grounding_refused,
+    locate_quote,
+    split_segments,
+)
 from nexusdb.models import Certainty, RelationshipType
 from nexusdb.schemas.dates import PreciseDate
 from nexusdb.schemas.seed import (
@@ -131,6 +140,9 @@ class Known(Protocol):
 
     def published(self, source: str) -> PreciseDate | None: ...
 
+    def source_kind(self, source: str) -> str | None:
+        """The kind of a source (`article`, `dataset`, ...), if it exists."""
+
     def first_author(self, source: str) -> str | None: ...
 
     def text(self, source: str) -> SourceText | None:
@@ -166,6 +178,10 @@ class SeedKnown:
     def published(self, source: str) -> PreciseDate | None:
         record = self.sources.get(source)
         return record.published if record else None
+
+    def source_kind(self, source: str) -> str | None:
+        record = self.sources.get(source)
+        return record.kind if record else None
 
     def first_author(self, source: str) -> str | None:
         record = self.sources.get(source)
@@ -432,14 +448,23 @@ class Planner:
                 },
             )
 
+    def _text(self, source: str) -> SourceText | None:
+        return self.texts.get(source) or self.known.text(source)
+
+    def _ungrounded(self, source: str, grounding: str, *, has_text: bool) -> RecordError:
+        """A claim grounded as the source does not allow (see grounding.allowed_groundings)."""
+        message = grounding_refused(
+            source, self.known.source_kind(source) or "", has_text=has_text, grounding=grounding
+        )
+        problem = "no-text" if grounding == QUOTE else "not-a-dataset"
+        return self._fail("source", message, problem=problem)
+
     def quoted(self, source: str, quote: str, occurrence: int | None) -> Row:
         """A quote's grounding: found in its source's text by the rules every writer uses."""
         self.required_ref("source", "source", source)
-        source_text = self.texts.get(source) or self.known.text(source)
+        source_text = self._text(source)
         if source_text is None:
-            raise self._fail(
-                "source", f"source {source!r} has no text to quote from", problem="no-text"
-            )
+            raise self._ungrounded(source, QUOTE, has_text=False)
         try:
             span = locate_quote(source_text.text, source_text.segments, quote, occurrence)
         except QuoteNotFoundError as error:
@@ -450,6 +475,14 @@ class Planner:
             "span_end": span.end,
             "quote": quote,
         }
+
+    def recorded(self, source: str, record: Row) -> Row:
+        """A dataset record's grounding (`record_id`, `record_field`, `record_data`): only a
+        dataset's claims rest on one."""
+        self.required_ref("source", "source", source)
+        if self.known.source_kind(source) != DATASET_KIND:
+            raise self._ungrounded(source, RECORD, has_text=self._text(source) is not None)
+        return record
 
     def claim(self, record: ClaimFields, grounding: Row) -> None:
         """A claim with its grounding (`quoted`, or a dataset record's columns)."""
