@@ -441,6 +441,15 @@ def test_an_event_rests_on_the_claims_it_names(world: World) -> None:
     [
         ({"evidence": []}, "invalid-parameter", "body field 'evidence': List should have at least"),
         ({"evidence": ["no-such-claim"]}, "unknown-key", "unknown claim key 'no-such-claim'"),
+        # A claim that disputes or qualifies an event is no evidence that it happened.
+        *(
+            (
+                {"evidence": [{"claim": "iran-supplied-missiles-and-uavs", "stance": stance}]},
+                "no-evidence",
+                "field 'evidence': no claim supports it (stance 'supports')",
+            )
+            for stance in ("disputes", "qualifies")
+        ),
         ({"type": "party"}, "unknown-code", "field 'type': unknown event type 'party' (known: "),
         (
             {"start": "2025-01"},

@@ -300,26 +300,35 @@ class Planner:
                     " date_basis_ref",
                 )
 
+    def supporting_claims(self, record: Grounded, evidence: list[Evidence]) -> list[ClaimFacts]:
+        """The claims cited in support of a row (stance 'supports'). A row resting on claims
+        needs one: a claim that disputes or qualifies it is no evidence that it holds, and
+        the row would state more than its sources do. Outside knowledge (basis external)
+        rests on its reference instead."""
+        supporting = [
+            claim
+            for item in evidence
+            if item.stance == "supports" and (claim := self.known.claim(item.claim)) is not None
+        ]
+        if not supporting and record.basis != "external":
+            raise self._fail(
+                "evidence", "no claim supports it (stance 'supports')", problem="no-evidence"
+            )
+        return supporting
+
     def not_stronger_than_claims(self, certainty: str, record: RelationshipRecord) -> None:
         """The database's overstated_relationship view: a relationship resting on claims is
         no surer than the strongest that supports it; outside knowledge rests on its
         reference instead."""
-        if record.basis == "external":
-            return
+        supporting = self.supporting_claims(record, record.evidence)
         ranks = self.vocabularies.certainty_rank
-        supporting = sorted(
+        ranked = sorted(
             (ranks[claim.certainty], claim.certainty, claim.key)
-            for item in record.evidence
-            if item.stance == "supports"
-            and (claim := self.known.claim(item.claim)) is not None
-            and claim.certainty in ranks
+            for claim in supporting
+            if claim.certainty in ranks
         )
-        if not supporting:
-            raise self._fail(
-                "evidence", "no claim supports it (stance 'supports')", problem="no-evidence"
-            )
-        if ranks[certainty] < supporting[0][0]:
-            _, best, claim_key = supporting[0]
+        if record.basis != "external" and ranked and ranks[certainty] < ranked[0][0]:
+            _, best, claim_key = ranked[0]
             raise self._fail(
                 "certainty",
                 f"{certainty!r} is stronger than the strongest claim it cites ({best!r}:"
@@ -580,6 +589,7 @@ class Planner:
             },
         )
         self.evidence("event_evidence", "event_id", event_id, record.evidence, "evidence")
+        self.supporting_claims(record, record.evidence)
         for index, participant in enumerate(record.participants):
             participant_id = derived_id(
                 "event_participant", record.key, participant.actor, participant.role
