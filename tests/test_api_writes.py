@@ -547,7 +547,9 @@ def test_a_put_with_a_key_of_the_clients_choosing_is_safe_to_retry(world: World)
     before = snapshot(world.engine)
     again = world.client.put(f"/claims/{key}", json=body, headers=world.write)
     assert again.status_code == 200
-    assert again.json() == first.json() | {"created": False}
+    # The repeat wrote nothing, and says so.
+    assert first.json()["rows"] == {"claim": 1, "claim_actor": 2}
+    assert again.json() == first.json() | {"created": False, "rows": {}}
     assert again.headers["location"] == f"/claims/{key}"
     assert snapshot(world.engine) == before
     changed = refused(world, "PUT", f"/claims/{key}", body | {"certainty": "probable"})
@@ -580,7 +582,11 @@ def test_put_works_for_every_kind(world: World) -> None:
     before = snapshot(world.engine)
     for path, body in writes:
         again = world.client.put(path, json=body, headers=world.write)
-        assert (again.status_code, again.json()["created"]) == (200, False), path
+        assert (again.status_code, again.json()["created"], again.json()["rows"]) == (
+            200,
+            False,
+            {},
+        ), path
     assert snapshot(world.engine) == before
 
 

@@ -149,7 +149,8 @@ def _precise(value: Any, precision: str | None) -> PreciseDate | None:
 
 @dataclass(frozen=True)
 class Written:
-    """What a write did: `created` is False when a PUT found the same row already there."""
+    """What a write did: `created` is False when a PUT found the same row already there;
+    `rows` counts the rows this write added, per table (none for such a repeat)."""
 
     kind: str
     key: str
@@ -211,16 +212,17 @@ def _write(
             problem="key-exists",
         )
     plan_record(planner)
-    rows = {name: len(found) for name, found in planner.plan.rows.items()}
     if existing is not None:
         if _same_as_stored(session, planner.plan):
-            return Written(kind, key, created=False, rows=rows)
+            # Nothing written: the rows are the ones an earlier request added.
+            return Written(kind, key, created=False, rows={})
         raise WriteConflictError(
             f"{kind} {key!r}: field 'key': a {kind} with this key exists already and differs"
             " from this one; a PUT writes a new row or repeats the same one, never replaces one",
             problem="key-exists",
         )
     _insert(session, planner.plan)
+    rows = {name: len(found) for name, found in planner.plan.rows.items()}
     return Written(kind, key, created=True, rows=rows)
 
 
