@@ -6,8 +6,11 @@ One seeded database for the module: each test writes rows of its own keys, and a
 refusal is checked against a snapshot taken just before it.
 """
 
+import threading
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -563,20 +566,26 @@ def test_a_put_with_a_key_of_the_clients_choosing_is_safe_to_retry(world: World)
     assert seed_row.status_code == 409
 
 
-def test_put_works_for_every_kind(world: World) -> None:
-    source, claim = new_key("put-source"), new_key("put-event-claim")
-    event, relationship = new_key("put-event"), new_key("put-relationship")
-    writes = [
+def puts_of_every_kind(prefix: str, year: str) -> list[tuple[str, dict[str, Any]]]:
+    """A PUT of each kind, each resting on the one before; the relationship holds in
+    `year` alone, so that those of different tests do not overlap."""
+    source, claim = new_key(f"{prefix}-source"), new_key(f"{prefix}-claim")
+    event, relationship = new_key(f"{prefix}-event"), new_key(f"{prefix}-relationship")
+    return [
         (f"/sources/{source}", {"key": source, "kind": "article", "title": "P", "text": TEXT}),
         (f"/claims/{claim}", claim_body(claim, certainty="probable")),
         (f"/events/{event}", event_body(event, [claim])),
         (
             f"/relationships/{relationship}",
             relationship_body(
-                relationship, certainty="probable", evidence=[claim], start="2010", end="2010"
+                relationship, certainty="probable", evidence=[claim], start=year, end=year
             ),
         ),
     ]
+
+
+def test_put_works_for_every_kind(world: World) -> None:
+    writes = puts_of_every_kind("put", "2010")
     for path, body in writes:
         assert world.client.put(path, json=body, headers=world.write).status_code == 201, path
     before = snapshot(world.engine)
@@ -588,6 +597,43 @@ def test_put_works_for_every_kind(world: World) -> None:
             {},
         ), path
     assert snapshot(world.engine) == before
+
+
+CONCURRENT = 3
+
+
+@pytest.fixture(scope="module")
+def clients(world: World) -> Iterator[list[TestClient]]:
+    """Clients of their own, each with its own app and connections, to write at once."""
+    with ExitStack() as stack:
+        yield [stack.enter_context(api_client(world.url)) for _ in range(CONCURRENT)]
+
+
+def at_once(clients: list[TestClient], method: str, path: str, body: Any, token: Any) -> list[Any]:
+    """The same request from every client at the same moment, one thread each."""
+    start = threading.Barrier(len(clients))
+
+    def send(client: TestClient) -> Response:
+        start.wait()
+        return client.request(method, path, json=body, headers=token)
+
+    with ThreadPoolExecutor(len(clients)) as pool:
+        return list(pool.map(send, clients))
+
+
+def test_identical_puts_at_once_all_succeed(world: World, clients: list[TestClient]) -> None:
+    """Retries that overlap (a client that gave up waiting, a proxy that resends) wait for
+    each other: one writes, the others find its row, none sees a clash."""
+    writes = puts_of_every_kind("racing", "2011")
+    outcomes, stored = {}, {}
+    for path, body in writes:
+        answers = at_once(clients, "PUT", path, body, world.write)
+        outcomes[path] = sorted((a.status_code, a.json().get("detail", "")) for a in answers)
+        table = path.split("/")[1].removesuffix("s")
+        query = f"SELECT count(*) FROM {table} WHERE key = :key"
+        stored[path] = scalar(world.engine, query, key=body["key"])
+    assert outcomes == {path: [(200, "")] * (CONCURRENT - 1) + [(201, "")] for path, _ in writes}
+    assert stored == dict.fromkeys(outcomes, 1)
 
 
 def test_an_idempotency_key_replays_the_first_response(world: World) -> None:

@@ -7,7 +7,9 @@ before anything is sent, or (what only the database can see, such as an overlapp
 relationship) from the database, and the caller rolls back.
 
 A row's id is derived from its key, as the seed's are, so a retried PUT finds the row it
-wrote and compares it with what it would write now.
+wrote and compares it with what it would write now. Writes of the same key wait for one
+another (an advisory lock on the kind and key until the transaction ends), so retries
+sent at once find the row the first one wrote rather than clash with it.
 """
 
 import uuid
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import psycopg
-from sqlalchemy import insert, select, tuple_
+from sqlalchemy import func, insert, select, tuple_
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -195,11 +197,24 @@ def _insert(session: Session, plan: Plan) -> None:
         raise
 
 
+def _lock_key(session: Session, kind: str, key: str) -> None:
+    """Wait until no other transaction is writing a `kind` row of this key, and keep
+    others waiting until this one ends: two retries of one PUT sent at once would
+    otherwise both find no row and both insert it, and the second would fail on the
+    primary key. Taken before the existence check, so a write that waited sees the
+    row the other committed. Its two-number form keeps it apart from the one-number
+    locks of seeding, imports and Idempotency-Keys."""
+    session.execute(
+        select(func.pg_advisory_xact_lock(func.hashtext(f"nexusdb {kind}"), func.hashtext(key)))
+    )
+
+
 def _write(
     session: Session, kind: str, key: str, plan_record: Callable[[Planner], None], *, put: bool
 ) -> Written:
     """Plan one record with the seeder's checks, then insert it (or, for a PUT that finds
     the same row there already, leave it)."""
+    _lock_key(session, kind, key)
     known = DatabaseKnown(session)
     planner = Planner(
         Vocabularies.load(session.connection()), known, origin=ORIGIN, refusal=WriteRefusedError
