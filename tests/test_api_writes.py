@@ -6,7 +6,9 @@ One seeded database for the module: each test writes rows of its own keys, and a
 refusal is checked against a snapshot taken just before it.
 """
 
+import re
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -84,7 +86,21 @@ def refused(world: World, method: str, path: str, body: Any, **headers: str) -> 
     assert response.status_code >= 400, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert snapshot(world.engine) == before
+    assert_in_api_terms(response, sent=f"{body} {headers}")
     return response
+
+
+# What only PostgreSQL knows: its constraints and their text (`Key (id)=(...)`), and the
+# rows' uuids (a uuid the client sent, such as an Idempotency-Key, is its own words).
+INTERNALS = re.compile(r"Key \(|constraint|_pkey|_excl|_key\b")
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def assert_in_api_terms(response: Response, *, sent: str) -> None:
+    """A refusal says what is wrong in the API's words: keys and fields."""
+    detail = response.json()["detail"]
+    assert INTERNALS.search(detail) is None, detail
+    assert all(uuid in sent for uuid in UUID.findall(detail)), detail
 
 
 def new_key(prefix: str) -> str:
@@ -219,6 +235,12 @@ def test_a_source_is_segmented_as_the_seeder_segments_its_files(world: World) ->
             "field 'kind': unknown source kind 'blog' (known: article, background, book,",
         ),
         ({"authors": ["nobody"]}, 422, "unknown-key", "field 'authors[0]': unknown actor key"),
+        (
+            {"authors": ["asif-aziz", "asif-aziz"]},
+            422,
+            "invalid-record",
+            "field 'authors[1]': actor 'asif-aziz' is listed twice",
+        ),
         ({"published": "2024-13"}, 422, "invalid-parameter", "body field 'published'"),
         ({"key": ARTICLE}, 409, "key-exists", "a source with this key exists already"),
         ({"colour": "red"}, 422, "invalid-parameter", "body field 'colour': Extra inputs"),
@@ -306,6 +328,11 @@ def test_a_quote_not_in_its_source_shows_the_nearest_passage(world: World) -> No
             "a claim is grounded by a quote or by a record_id, exactly one",
         ),
         ({"key": "Not A Key"}, "invalid-parameter", "body field 'key': String should match"),
+        (
+            {"text": "Iran\x00"},
+            "refused-by-database",
+            "refused by the database: PostgreSQL text fields cannot contain NUL (0x00) bytes",
+        ),
     ],
 )
 def test_a_bad_claim_is_a_problem_and_writes_nothing(
@@ -521,7 +548,8 @@ def test_a_relationship_no_surer_than_its_claims(world: World) -> None:
             {"type": "supplies_arms_to", "object": "russia", "start": "2022", "end": "2023"},
             409,
             "conflict",
-            "relationship_no_overlap_excl",
+            "field 'start': overlaps relationship 'iran-supplies-arms-to-russia' with the same"
+            " actors and type",
         ),
     ],
 )
@@ -634,6 +662,82 @@ def test_identical_puts_at_once_all_succeed(world: World, clients: list[TestClie
         stored[path] = scalar(world.engine, query, key=body["key"])
     assert outcomes == {path: [(200, "")] * (CONCURRENT - 1) + [(201, "")] for path, _ in writes}
     assert stored == dict.fromkeys(outcomes, 1)
+
+
+def test_posts_of_one_key_at_once_write_it_once(world: World, clients: list[TestClient]) -> None:
+    key = new_key("racing-post")
+    answers = at_once(clients, "POST", "/claims", claim_body(key), world.write)
+    assert sorted(answer.status_code for answer in answers) == [201] + [409] * (CONCURRENT - 1)
+    for answer in answers:
+        if answer.status_code == 409:
+            assert answer.json()["type"] == "urn:nexusdb:problem:key-exists"
+            assert answer.json()["detail"] == (
+                f"claim {key!r}: field 'key': a claim with this key exists already"
+            )
+
+
+def wait_until_blocked(engine: Engine) -> None:
+    """Until a connection to this database waits for a lock another transaction holds."""
+    query = (
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    deadline = time.monotonic() + 10
+    while not scalar(engine, query):
+        assert time.monotonic() < deadline, "the write never waited"
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize(
+    ("committed_meanwhile", "problem", "detail"),
+    [
+        (
+            "INSERT INTO source (key, kind, title, reliability, basis, origin)"
+            " VALUES (:key, 'dataset', 'Imported', 'B', 'source_text', 'import:x')",
+            "key-exists",
+            "source {key!r}: field 'key': a source with this key was written while this request"
+            " ran",
+        ),
+        (
+            "INSERT INTO relationship (key, subject_id, relationship_type, object_id,"
+            " start_date, start_precision, end_date, end_precision, date_basis, certainty,"
+            " basis, origin) SELECT :key || '-imported', i.id, 'cooperates_with', h.id,"
+            " '1990-01-01', 'year', '1990-01-01', 'year', 'source_text', 'possible',"
+            " 'source_text', 'import:x' FROM actor i, actor h"
+            " WHERE i.key = 'iran' AND h.key = 'hamas'",
+            "conflict",
+            "relationship {key!r}: field 'start': overlaps a relationship with the same actors"
+            " and type written while this request ran; one relationship row is one reading of"
+            " an edge",
+        ),
+    ],
+    ids=["same-key", "overlapping-reading"],
+)
+def test_a_row_another_writer_commits_meanwhile_is_a_conflict_in_api_terms(
+    world: World, committed_meanwhile: str, problem: str, detail: str
+) -> None:
+    """The seed and imports do not wait for the API's locks: a row of theirs that appears
+    while a write runs is refused by PostgreSQL, and said in the API's words."""
+    key = new_key("meanwhile")
+    if problem == "key-exists":
+        path, body = "/sources", {"key": key, "kind": "article", "title": "M", "text": TEXT}
+    else:
+        path, body = "/relationships", relationship_body(key, start="1990", end="1990")
+    with world.engine.connect() as other, ThreadPoolExecutor(1) as pool:
+        other.execute(text(committed_meanwhile), {"key": key})
+        answer = pool.submit(world.client.post, path, json=body, headers=world.write)
+        wait_until_blocked(world.engine)
+        other.commit()
+        # The other writer's row, and none of the refused request's.
+        expected = snapshot(world.engine)
+        response = answer.result()
+    assert (response.status_code, response.json()["type"]) == (
+        409,
+        f"urn:nexusdb:problem:{problem}",
+    )
+    assert response.json()["detail"] == detail.format(key=key)
+    assert_in_api_terms(response, sent=str(body))
+    assert snapshot(world.engine) == expected
 
 
 def test_an_idempotency_key_replays_the_first_response(world: World) -> None:

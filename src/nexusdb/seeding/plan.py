@@ -48,6 +48,8 @@ from nexusdb.seeding.files import SeedFiles
 from nexusdb.seeding.ids import derived_id
 
 Row = dict[str, Any]
+# A relationship's subject id, type and object id: one reading of it at a time.
+Edge = tuple[uuid.UUID, str, uuid.UUID]
 
 # Factualities that say a thing has happened (or is happening).
 OCCURRED = frozenset({"occurred", "ongoing"})
@@ -150,6 +152,10 @@ class Known(Protocol):
 
     def segment_id(self, source: str, ordinal: int) -> uuid.UUID: ...
 
+    def readings(self, edge: Edge) -> list[tuple[Row, str]]:
+        """The stored relationships of an edge (subject, type, object ids), each as its
+        date columns and its key, for the overlap check."""
+
 
 class SeedKnown:
     """What the seed files say of their own entries; ids are derived from keys."""
@@ -194,6 +200,10 @@ class SeedKnown:
     def segment_id(self, source: str, ordinal: int) -> uuid.UUID:
         return derived_id("source_segment", source, ordinal)
 
+    def readings(self, edge: Edge) -> list[tuple[Row, str]]:
+        """None: the seed's relationships are all in its own plan."""
+        return []
+
 
 class Planner:
     """The rows of one record after another, each checked; `plan` collects them.
@@ -219,9 +229,7 @@ class Planner:
         # What the database would refuse across entries, found here so the message can
         # name the entries: an external id on two actors, relationships that overlap.
         self.external_id_owners: dict[tuple[str, str], str] = {}
-        self.readings: dict[tuple[uuid.UUID, str, uuid.UUID], list[tuple[Row, str]]] = defaultdict(
-            list
-        )
+        self.readings: dict[Edge, list[tuple[Row, str]]] = defaultdict(list)
         self._where = ""
 
     # -- checks -------------------------------------------------------------------------
@@ -440,6 +448,8 @@ class Planner:
             },
         )
         for position, author in enumerate(record.authors, start=1):
+            if author in record.authors[: position - 1]:
+                raise self._fail(f"authors[{position - 1}]", f"actor {author!r} is listed twice")
             self.add(
                 "source_author",
                 {
@@ -687,12 +697,13 @@ class Planner:
         certainty = self.code("certainty", "certainty", record.certainty)
         self.not_stronger_than_claims(certainty, record)
         edge = (subject_id, relationship_type, object_id)
-        for other, other_key in self.readings[edge]:
-            if _overlap(interval, other):
+        for other, other_key in [*self.readings[edge], *self.known.readings(edge)]:
+            if other_key != record.key and _overlap(interval, other):
                 raise self._fail(
                     "start",
                     f"overlaps relationship {other_key!r} with the same actors and type;"
                     " one relationship row is one reading of an edge",
+                    problem="conflict",
                 )
         self.readings[edge].append((interval, record.key))
         self.add(
