@@ -6,8 +6,13 @@ One seeded database for the module: each test writes rows of its own keys, and a
 refusal is checked against a snapshot taken just before it.
 """
 
+import re
+import threading
+import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,7 +86,21 @@ def refused(world: World, method: str, path: str, body: Any, **headers: str) -> 
     assert response.status_code >= 400, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert snapshot(world.engine) == before
+    assert_in_api_terms(response, sent=f"{body} {headers}")
     return response
+
+
+# What only PostgreSQL knows: its constraints and their text (`Key (id)=(...)`), and the
+# rows' uuids (a uuid the client sent, such as an Idempotency-Key, is its own words).
+INTERNALS = re.compile(r"Key \(|constraint|_pkey|_excl|_key\b")
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def assert_in_api_terms(response: Response, *, sent: str) -> None:
+    """A refusal says what is wrong in the API's words: keys and fields."""
+    detail = response.json()["detail"]
+    assert INTERNALS.search(detail) is None, detail
+    assert all(uuid in sent for uuid in UUID.findall(detail)), detail
 
 
 def new_key(prefix: str) -> str:
@@ -216,6 +235,12 @@ def test_a_source_is_segmented_as_the_seeder_segments_its_files(world: World) ->
             "field 'kind': unknown source kind 'blog' (known: article, background, book,",
         ),
         ({"authors": ["nobody"]}, 422, "unknown-key", "field 'authors[0]': unknown actor key"),
+        (
+            {"authors": ["asif-aziz", "asif-aziz"]},
+            422,
+            "invalid-record",
+            "field 'authors[1]': actor 'asif-aziz' is listed twice",
+        ),
         ({"published": "2024-13"}, 422, "invalid-parameter", "body field 'published'"),
         ({"key": ARTICLE}, 409, "key-exists", "a source with this key exists already"),
         ({"colour": "red"}, 422, "invalid-parameter", "body field 'colour': Extra inputs"),
@@ -303,6 +328,11 @@ def test_a_quote_not_in_its_source_shows_the_nearest_passage(world: World) -> No
             "a claim is grounded by a quote or by a record_id, exactly one",
         ),
         ({"key": "Not A Key"}, "invalid-parameter", "body field 'key': String should match"),
+        (
+            {"text": "Iran\x00"},
+            "refused-by-database",
+            "refused by the database: PostgreSQL text fields cannot contain NUL (0x00) bytes",
+        ),
     ],
 )
 def test_a_bad_claim_is_a_problem_and_writes_nothing(
@@ -314,9 +344,17 @@ def test_a_bad_claim_is_a_problem_and_writes_nothing(
     assert detail in response.json()["detail"]
 
 
+def source_of(world: World, kind: str, text: str | None) -> str:
+    key = new_key(kind.replace("_", "-"))
+    body = {"key": key, "kind": kind, "title": "S", "authors": ["asif-aziz"], "text": text}
+    assert post(world, "/sources", body).status_code == 201
+    return key
+
+
 def test_a_claim_grounded_by_a_dataset_record(world: World) -> None:
     key = new_key("record-claim")
-    body = claim_body(key, quote=None, record_id="UKR1234", record_field="notes")
+    release = source_of(world, "dataset", None)
+    body = claim_body(key, source=release, quote=None, record_id="UKR1234", record_field="notes")
     body["record_data"] = {"fatalities": 3}
     assert post(world, "/claims", body).status_code == 201
     with world.engine.connect() as connection:
@@ -328,6 +366,54 @@ def test_a_claim_grounded_by_a_dataset_record(world: World) -> None:
             {"key": key},
         ).one()
     assert tuple(row) == ("UKR1234", "notes", {"fatalities": 3}, None, "api")
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "grounding", "problem", "allows"),
+    [
+        (
+            "news_report",
+            TEXT,
+            {"record_id": "x"},
+            "not-a-dataset",
+            "is a news_report, not a dataset: it has no records; its claims quote its text"
+            " ('quote')",
+        ),
+        (
+            "news_report",
+            None,
+            {"record_id": "x"},
+            "not-a-dataset",
+            "is a news_report, not a dataset: it has no records; it grounds no claim until its"
+            " text is added",
+        ),
+        (
+            "dataset",
+            None,
+            {"quote": "The depot held grain."},
+            "no-text",
+            "has no text to quote from; its claims rest on a dataset record ('record_id')",
+        ),
+    ],
+)
+def test_a_claim_is_grounded_only_as_its_source_allows(
+    world: World,
+    kind: str,
+    text: str | None,
+    grounding: dict[str, str],
+    problem: str,
+    allows: str,
+) -> None:
+    """A record grounds only a dataset's claims, a quote only those of a source with text:
+    a record id cannot stand in for the words of a report."""
+    source = source_of(world, kind, text)
+    body = claim_body(new_key("grounded-as-allowed"), source=source, quote=None) | grounding
+    response = refused(world, "POST", "/claims", body)
+    assert response.status_code == 422
+    assert response.json()["type"] == f"urn:nexusdb:problem:{problem}"
+    assert response.json()["detail"] == (
+        f"claim {body['key']!r}: field 'source': source {source!r} {allows}"
+    )
 
 
 # -- events and relationships --------------------------------------------------------------
@@ -385,6 +471,15 @@ def test_an_event_rests_on_the_claims_it_names(world: World) -> None:
     [
         ({"evidence": []}, "invalid-parameter", "body field 'evidence': List should have at least"),
         ({"evidence": ["no-such-claim"]}, "unknown-key", "unknown claim key 'no-such-claim'"),
+        # A claim that disputes or qualifies an event is no evidence that it happened.
+        *(
+            (
+                {"evidence": [{"claim": "iran-supplied-missiles-and-uavs", "stance": stance}]},
+                "no-evidence",
+                "field 'evidence': no claim supports it (stance 'supports')",
+            )
+            for stance in ("disputes", "qualifies")
+        ),
         ({"type": "party"}, "unknown-code", "field 'type': unknown event type 'party' (known: "),
         (
             {"start": "2025-01"},
@@ -453,7 +548,8 @@ def test_a_relationship_no_surer_than_its_claims(world: World) -> None:
             {"type": "supplies_arms_to", "object": "russia", "start": "2022", "end": "2023"},
             409,
             "conflict",
-            "relationship_no_overlap_excl",
+            "field 'start': overlaps relationship 'iran-supplies-arms-to-russia' with the same"
+            " actors and type",
         ),
     ],
 )
@@ -482,7 +578,9 @@ def test_a_put_with_a_key_of_the_clients_choosing_is_safe_to_retry(world: World)
     before = snapshot(world.engine)
     again = world.client.put(f"/claims/{key}", json=body, headers=world.write)
     assert again.status_code == 200
-    assert again.json() == first.json() | {"created": False}
+    # The repeat wrote nothing, and says so.
+    assert first.json()["rows"] == {"claim": 1, "claim_actor": 2}
+    assert again.json() == first.json() | {"created": False, "rows": {}}
     assert again.headers["location"] == f"/claims/{key}"
     assert snapshot(world.engine) == before
     changed = refused(world, "PUT", f"/claims/{key}", body | {"certainty": "probable"})
@@ -496,27 +594,150 @@ def test_a_put_with_a_key_of_the_clients_choosing_is_safe_to_retry(world: World)
     assert seed_row.status_code == 409
 
 
-def test_put_works_for_every_kind(world: World) -> None:
-    source, claim = new_key("put-source"), new_key("put-event-claim")
-    event, relationship = new_key("put-event"), new_key("put-relationship")
-    writes = [
+def puts_of_every_kind(prefix: str, year: str) -> list[tuple[str, dict[str, Any]]]:
+    """A PUT of each kind, each resting on the one before; the relationship holds in
+    `year` alone, so that those of different tests do not overlap."""
+    source, claim = new_key(f"{prefix}-source"), new_key(f"{prefix}-claim")
+    event, relationship = new_key(f"{prefix}-event"), new_key(f"{prefix}-relationship")
+    return [
         (f"/sources/{source}", {"key": source, "kind": "article", "title": "P", "text": TEXT}),
         (f"/claims/{claim}", claim_body(claim, certainty="probable")),
         (f"/events/{event}", event_body(event, [claim])),
         (
             f"/relationships/{relationship}",
             relationship_body(
-                relationship, certainty="probable", evidence=[claim], start="2010", end="2010"
+                relationship, certainty="probable", evidence=[claim], start=year, end=year
             ),
         ),
     ]
+
+
+def test_put_works_for_every_kind(world: World) -> None:
+    writes = puts_of_every_kind("put", "2010")
     for path, body in writes:
         assert world.client.put(path, json=body, headers=world.write).status_code == 201, path
     before = snapshot(world.engine)
     for path, body in writes:
         again = world.client.put(path, json=body, headers=world.write)
-        assert (again.status_code, again.json()["created"]) == (200, False), path
+        assert (again.status_code, again.json()["created"], again.json()["rows"]) == (
+            200,
+            False,
+            {},
+        ), path
     assert snapshot(world.engine) == before
+
+
+CONCURRENT = 3
+
+
+@pytest.fixture(scope="module")
+def clients(world: World) -> Iterator[list[TestClient]]:
+    """Clients of their own, each with its own app and connections, to write at once."""
+    with ExitStack() as stack:
+        yield [stack.enter_context(api_client(world.url)) for _ in range(CONCURRENT)]
+
+
+def at_once(clients: list[TestClient], method: str, path: str, body: Any, token: Any) -> list[Any]:
+    """The same request from every client at the same moment, one thread each."""
+    start = threading.Barrier(len(clients))
+
+    def send(client: TestClient) -> Response:
+        start.wait()
+        return client.request(method, path, json=body, headers=token)
+
+    with ThreadPoolExecutor(len(clients)) as pool:
+        return list(pool.map(send, clients))
+
+
+def test_identical_puts_at_once_all_succeed(world: World, clients: list[TestClient]) -> None:
+    """Retries that overlap (a client that gave up waiting, a proxy that resends) wait for
+    each other: one writes, the others find its row, none sees a clash."""
+    writes = puts_of_every_kind("racing", "2011")
+    outcomes, stored = {}, {}
+    for path, body in writes:
+        answers = at_once(clients, "PUT", path, body, world.write)
+        outcomes[path] = sorted((a.status_code, a.json().get("detail", "")) for a in answers)
+        table = path.split("/")[1].removesuffix("s")
+        query = f"SELECT count(*) FROM {table} WHERE key = :key"
+        stored[path] = scalar(world.engine, query, key=body["key"])
+    assert outcomes == {path: [(200, "")] * (CONCURRENT - 1) + [(201, "")] for path, _ in writes}
+    assert stored == dict.fromkeys(outcomes, 1)
+
+
+def test_posts_of_one_key_at_once_write_it_once(world: World, clients: list[TestClient]) -> None:
+    key = new_key("racing-post")
+    answers = at_once(clients, "POST", "/claims", claim_body(key), world.write)
+    assert sorted(answer.status_code for answer in answers) == [201] + [409] * (CONCURRENT - 1)
+    for answer in answers:
+        if answer.status_code == 409:
+            assert answer.json()["type"] == "urn:nexusdb:problem:key-exists"
+            assert answer.json()["detail"] == (
+                f"claim {key!r}: field 'key': a claim with this key exists already"
+            )
+
+
+def wait_until_blocked(engine: Engine) -> None:
+    """Until a connection to this database waits for a lock another transaction holds."""
+    query = (
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    deadline = time.monotonic() + 10
+    while not scalar(engine, query):
+        assert time.monotonic() < deadline, "the write never waited"
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize(
+    ("committed_meanwhile", "problem", "detail"),
+    [
+        (
+            "INSERT INTO source (key, kind, title, reliability, basis, origin)"
+            " VALUES (:key, 'dataset', 'Imported', 'B', 'source_text', 'import:x')",
+            "key-exists",
+            "source {key!r}: field 'key': a source with this key was written while this request"
+            " ran",
+        ),
+        (
+            "INSERT INTO relationship (key, subject_id, relationship_type, object_id,"
+            " start_date, start_precision, end_date, end_precision, date_basis, certainty,"
+            " basis, origin) SELECT :key || '-imported', i.id, 'cooperates_with', h.id,"
+            " '1990-01-01', 'year', '1990-01-01', 'year', 'source_text', 'possible',"
+            " 'source_text', 'import:x' FROM actor i, actor h"
+            " WHERE i.key = 'iran' AND h.key = 'hamas'",
+            "conflict",
+            "relationship {key!r}: field 'start': overlaps a relationship with the same actors"
+            " and type written while this request ran; one relationship row is one reading of"
+            " an edge",
+        ),
+    ],
+    ids=["same-key", "overlapping-reading"],
+)
+def test_a_row_another_writer_commits_meanwhile_is_a_conflict_in_api_terms(
+    world: World, committed_meanwhile: str, problem: str, detail: str
+) -> None:
+    """The seed and imports do not wait for the API's locks: a row of theirs that appears
+    while a write runs is refused by PostgreSQL, and said in the API's words."""
+    key = new_key("meanwhile")
+    if problem == "key-exists":
+        path, body = "/sources", {"key": key, "kind": "article", "title": "M", "text": TEXT}
+    else:
+        path, body = "/relationships", relationship_body(key, start="1990", end="1990")
+    with world.engine.connect() as other, ThreadPoolExecutor(1) as pool:
+        other.execute(text(committed_meanwhile), {"key": key})
+        answer = pool.submit(world.client.post, path, json=body, headers=world.write)
+        wait_until_blocked(world.engine)
+        other.commit()
+        # The other writer's row, and none of the refused request's.
+        expected = snapshot(world.engine)
+        response = answer.result()
+    assert (response.status_code, response.json()["type"]) == (
+        409,
+        f"urn:nexusdb:problem:{problem}",
+    )
+    assert response.json()["detail"] == detail.format(key=key)
+    assert_in_api_terms(response, sent=str(body))
+    assert snapshot(world.engine) == expected
 
 
 def test_an_idempotency_key_replays_the_first_response(world: World) -> None:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from nexusdb.grounding import QuoteNotFoundError, locate_quote, split_segments
+from nexusdb.grounding import QuoteNotFoundError, allowed_groundings, locate_quote, split_segments
 from tests.support import SEEDS
 
 ARTICLE = (SEEDS / "000_5e7efc4d26c7660b.txt").read_text(encoding="utf-8")
@@ -87,3 +87,18 @@ def test_the_nearest_passage_lines_up_a_misquote_of_another_length(
     passage = message.split("nearest passage in paragraph 2: ")[1].split("; first difference")[0]
     assert passage.startswith("'Iran provided its prestigious ballistic missiles")
     assert message.endswith(difference)
+
+
+@pytest.mark.parametrize(
+    ("kind", "has_text", "allowed"),
+    [
+        ("news_report", True, ("quote",)),
+        ("news_report", False, ()),
+        ("dataset", False, ("record",)),
+        ("dataset", True, ("quote", "record")),
+    ],
+)
+def test_a_source_grounds_quotes_with_text_and_records_as_a_dataset(
+    kind: str, has_text: bool, allowed: tuple[str, ...]
+) -> None:
+    assert allowed_groundings(kind, has_text=has_text) == allowed

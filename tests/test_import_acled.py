@@ -7,11 +7,14 @@ from pathlib import Path
 import psycopg
 import pytest
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from nexusdb.ingest import load
 from nexusdb.ingest.acled import Acled
 from nexusdb.ingest.run import run_import
+from nexusdb.schemas.seed import SourceFields
 from nexusdb.seeding.loader import seed
+from nexusdb.writing import write_source
 from tests.cli_support import error_line, invoke, scalar
 from tests.import_files import ACLED_RECORDS, acled_row, write_acled
 from tests.support import SEEDS, make_engine
@@ -367,6 +370,27 @@ def test_skip_invalid_loads_the_good_records_and_writes_the_rejects(
         ("10", "UKR900101", "event_id_cnty", "event_id_cnty repeats the record of line 2"),
     ]
     assert "2 rejected records written to" in result.output
+
+
+def test_a_release_key_taken_by_a_source_that_is_no_dataset_is_refused(
+    fresh: str, acled_file: Path
+) -> None:
+    """Record-grounded claims need a dataset source: the import does not hang them on a
+    news report that happens to have the release's key."""
+    engine = make_engine(fresh)
+    seed(engine, SEEDS)
+    with Session(engine) as session, session.begin():
+        report = SourceFields(key="acled", kind="news_report", title="A report on ACLED")
+        write_source(session, report, "ACLED counts events.\n")
+    engine.dispose()
+    before = everything(fresh)
+    result = invoke("import", "acled", str(acled_file))
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "Error: cannot import acled: source 'acled' is a news_report, not a dataset: it has"
+        " no records; its claims quote its text ('quote')"
+    )
+    assert everything(fresh) == before
 
 
 def test_seed_and_import_never_touch_each_others_rows(fresh: str, acled_file: Path) -> None:

@@ -142,6 +142,13 @@ OLD_MISTAKES = {
         ),
         ["entry 'hezbollah-threatens-israel'", "field 'evidence'", "no claim supports it"],
     ),
+    "event that no claim supports": (
+        "events.yaml",
+        lambda r: by_key(r, "israel-hamas-war").__setitem__(
+            "evidence", [{"claim": "war-engulfed-42-thousand", "stance": "disputes"}]
+        ),
+        ["entry 'israel-hamas-war'", "field 'evidence'", "no claim supports it"],
+    ),
     "child event before its parent": (
         "events.yaml",
         lambda r: by_key(r, "division-of-europe").__setitem__("parent", "cold-war"),

@@ -267,6 +267,17 @@ BAD_INPUT = {
         ),
         ["claims.yaml", "field 'quote'", "quote not found", "nearest passage"],
     ),
+    "quote from a source without text": (
+        lambda seeds: edit_yaml(
+            seeds / "claims.yaml", lambda r: r[0].__setitem__("source", "times-of-israel-report")
+        ),
+        [
+            "claims.yaml",
+            "field 'source'",
+            "source 'times-of-israel-report' has no text to quote from; it grounds no claim"
+            " until its text is added",
+        ],
+    ),
     "impossible date": (
         lambda seeds: edit_yaml(
             seeds / "events.yaml", lambda r: r[0].__setitem__("start", "2024-13-45")

@@ -2,7 +2,8 @@
 
 Every writer of claims (the seeder, the repositories, and through them the CLI and any
 other front-end) segments texts and locates quotes here, so a quote is accepted or
-refused by the same rules wherever it comes from.
+refused by the same rules wherever it comes from. Which grounding a source allows (a
+quote of its text, a dataset record) is decided here too, for the same reason.
 
 Offsets are 0-based, half-open, in Unicode code points (Python's str indices), into the
 text exactly as the file holds it.
@@ -38,6 +39,42 @@ class Span:
 
 class QuoteNotFoundError(ValueError):
     pass
+
+
+# The source kind whose claims rest on a record of the dataset rather than on quoted
+# words: a record id can be checked in the release, nothing else's can.
+DATASET_KIND = "dataset"
+
+QUOTE, RECORD = "quote", "record"
+
+
+def allowed_groundings(kind: str, *, has_text: bool) -> tuple[str, ...]:
+    """How a claim of a source of this kind can be grounded: by a quote when the source
+    has text, by a dataset record when it is a dataset; a source with neither grounds
+    no claim (yet)."""
+    return tuple(
+        grounding
+        for grounding, possible in ((QUOTE, has_text), (RECORD, kind == DATASET_KIND))
+        if possible
+    )
+
+
+_ALLOWS = {
+    (): "it grounds no claim until its text is added",
+    (QUOTE,): "its claims quote its text ('quote')",
+    (RECORD,): "its claims rest on a dataset record ('record_id')",
+    (QUOTE, RECORD): "its claims quote its text ('quote') or rest on a record ('record_id')",
+}
+
+
+def grounding_refused(source: str, kind: str, *, has_text: bool, grounding: str) -> str:
+    """Why a claim of `source` cannot be grounded by `grounding` (QUOTE or RECORD, one
+    that `allowed_groundings` does not list), and what the source allows instead."""
+    if grounding == QUOTE:
+        reason = f"source {source!r} has no text to quote from"
+    else:
+        reason = f"source {source!r} is a {kind}, not a {DATASET_KIND}: it has no records"
+    return f"{reason}; {_ALLOWS[allowed_groundings(kind, has_text=has_text)]}"
 
 
 def split_segments(text: str) -> list[Segment]:

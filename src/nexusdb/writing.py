@@ -7,7 +7,9 @@ before anything is sent, or (what only the database can see, such as an overlapp
 relationship) from the database, and the caller rolls back.
 
 A row's id is derived from its key, as the seed's are, so a retried PUT finds the row it
-wrote and compares it with what it would write now.
+wrote and compares it with what it would write now. Writes of the same key wait for one
+another (an advisory lock on the kind and key until the transaction ends), so retries
+sent at once find the row the first one wrote rather than clash with it.
 """
 
 import uuid
@@ -16,12 +18,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import psycopg
-from sqlalchemy import insert, select, tuple_
+from sqlalchemy import func, insert, select, tuple_
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from nexusdb.db.base import Base
-from nexusdb.errors import RecordError, database_error_line
+from nexusdb.errors import RecordError, first_line
 from nexusdb.grounding import Segment, layout
 from nexusdb.models import (
     Actor,
@@ -36,7 +38,16 @@ from nexusdb.models import (
 )
 from nexusdb.schemas.dates import PreciseDate
 from nexusdb.schemas.seed import ClaimFields, Dated, EventRecord, RelationshipRecord, SourceFields
-from nexusdb.seeding.plan import ClaimFacts, Plan, Planner, SourceText, Vocabularies, identity
+from nexusdb.seeding.plan import (
+    ClaimFacts,
+    Edge,
+    Plan,
+    Planner,
+    Row,
+    SourceText,
+    Vocabularies,
+    identity,
+)
 from nexusdb.seeding.sync import SEED_TABLES
 
 ORIGIN = "api"
@@ -53,16 +64,18 @@ KEYED: dict[str, type[Base]] = {
 }
 
 
+# Refusals because of a row already there (its key, an overlapping reading), not because
+# of the record alone: a 409 rather than a 422.
+CONFLICTS = frozenset({"key-exists", "conflict"})
+
+
 class WriteRefusedError(RecordError):
-    """The record breaks a rule: unknown code or key, a quote not in its source, ..."""
+    """The record breaks a rule: unknown code or key, a quote not in its source, ...; or
+    it clashes with a row already there (a problem in CONFLICTS)."""
 
-    status = 422
-
-
-class WriteConflictError(WriteRefusedError):
-    """The record clashes with a row already there: its key, or an overlapping reading."""
-
-    status = 409
+    def __init__(self, message: str, *, problem: str | None = None) -> None:
+        super().__init__(message, problem=problem)
+        self.status = 409 if self.problem in CONFLICTS else 422
 
 
 class DatabaseKnown:
@@ -92,6 +105,9 @@ class DatabaseKnown:
         if row is None or row[0] is None or row[1] is None:
             return None
         return PreciseDate(row[0], row[1])
+
+    def source_kind(self, source: str) -> str | None:
+        return self.session.scalar(select(Source.kind).where(Source.key == source))
 
     def first_author(self, source: str) -> str | None:
         return self.session.scalar(
@@ -129,6 +145,27 @@ class DatabaseKnown:
         ).scalar_one()
         return found
 
+    def readings(self, edge: Edge) -> list[tuple[Row, str]]:
+        """The stored relationships of an edge. Locks the edge until the transaction ends
+        first, so that two writers of overlapping readings cannot both find none."""
+        subject_id, relationship_type, object_id = edge
+        self.session.execute(
+            select(
+                func.pg_advisory_xact_lock(
+                    func.hashtext("nexusdb relationship edge"),
+                    func.hashtext(f"{subject_id} {relationship_type} {object_id}"),
+                )
+            )
+        )
+        rows = self.session.execute(
+            select(Relationship.start_date, Relationship.end_date, Relationship.key).where(
+                Relationship.subject_id == subject_id,
+                Relationship.relationship_type == relationship_type,
+                Relationship.object_id == object_id,
+            )
+        )
+        return [({"start_date": start, "end_date": end}, key) for start, end, key in rows]
+
     def event_dates(self, key: str) -> Dated | None:
         event = self.session.scalar(select(Event).where(Event.key == key))
         if event is None:
@@ -146,7 +183,8 @@ def _precise(value: Any, precision: str | None) -> PreciseDate | None:
 
 @dataclass(frozen=True)
 class Written:
-    """What a write did: `created` is False when a PUT found the same row already there."""
+    """What a write did: `created` is False when a PUT found the same row already there;
+    `rows` counts the rows this write added, per table (none for such a repeat)."""
 
     kind: str
     key: str
@@ -172,7 +210,7 @@ def _same_as_stored(session: Session, plan: Plan) -> bool:
     return True
 
 
-def _insert(session: Session, plan: Plan) -> None:
+def _insert(session: Session, plan: Plan, kind: str, key: str) -> None:
     """The planned rows, parents first; what only the database can refuse becomes a refusal."""
     connection = session.connection()
     try:
@@ -183,12 +221,53 @@ def _insert(session: Session, plan: Plan) -> None:
     except DBAPIError as error:
         original = error.orig
         if isinstance(original, psycopg.errors.UniqueViolation | psycopg.errors.ExclusionViolation):
-            raise WriteConflictError(database_error_line(original), problem="conflict") from None
+            raise _clash(kind, key, original) from None
         if isinstance(original, psycopg.errors.IntegrityError | psycopg.errors.DataError):
+            # The message only: PostgreSQL's detail lists the row's values, ids and all.
+            primary = original.diag.message_primary or first_line(original)
             raise WriteRefusedError(
-                database_error_line(original), problem="refused-by-database"
+                f"{kind} {key!r}: refused by the database: {primary}",
+                problem="refused-by-database",
             ) from None
         raise
+
+
+def _clash(kind: str, key: str, error: psycopg.Error) -> WriteRefusedError:
+    """A row the planner's checks did not see, because another writer (the seed, an import)
+    committed it while this request ran, described by the record's key and fields rather
+    than by PostgreSQL's constraint and ids."""
+    table_name, constraint = error.diag.table_name or "", error.diag.constraint_name or ""
+    meanwhile = "written while this request ran"
+    if table_name == KEYED[kind].__tablename__ and constraint in (
+        f"{table_name}_pkey",
+        f"{table_name}_key_key",
+    ):
+        return WriteRefusedError(
+            f"{kind} {key!r}: field 'key': a {kind} with this key was {meanwhile}",
+            problem="key-exists",
+        )
+    if constraint == "relationship_no_overlap_excl":
+        return WriteRefusedError(
+            f"{kind} {key!r}: field 'start': overlaps a relationship with the same actors and"
+            f" type {meanwhile}; one relationship row is one reading of an edge",
+            problem="conflict",
+        )
+    return WriteRefusedError(
+        f"{kind} {key!r}: clashes with a {table_name.replace('_', ' ')} row {meanwhile}",
+        problem="conflict",
+    )
+
+
+def _lock_key(session: Session, kind: str, key: str) -> None:
+    """Wait until no other transaction is writing a `kind` row of this key, and keep
+    others waiting until this one ends: two retries of one PUT sent at once would
+    otherwise both find no row and both insert it, and the second would fail on the
+    primary key. Taken before the existence check, so a write that waited sees the
+    row the other committed. Its two-number form keeps it apart from the one-number
+    locks of seeding, imports and Idempotency-Keys."""
+    session.execute(
+        select(func.pg_advisory_xact_lock(func.hashtext(f"nexusdb {kind}"), func.hashtext(key)))
+    )
 
 
 def _write(
@@ -196,6 +275,7 @@ def _write(
 ) -> Written:
     """Plan one record with the seeder's checks, then insert it (or, for a PUT that finds
     the same row there already, leave it)."""
+    _lock_key(session, kind, key)
     known = DatabaseKnown(session)
     planner = Planner(
         Vocabularies.load(session.connection()), known, origin=ORIGIN, refusal=WriteRefusedError
@@ -203,21 +283,22 @@ def _write(
     planner.at(f"{kind} {key!r}")
     existing = known.id_of(kind, key)
     if existing is not None and not put:
-        raise WriteConflictError(
+        raise WriteRefusedError(
             f"{kind} {key!r}: field 'key': a {kind} with this key exists already",
             problem="key-exists",
         )
     plan_record(planner)
-    rows = {name: len(found) for name, found in planner.plan.rows.items()}
     if existing is not None:
         if _same_as_stored(session, planner.plan):
-            return Written(kind, key, created=False, rows=rows)
-        raise WriteConflictError(
+            # Nothing written: the rows are the ones an earlier request added.
+            return Written(kind, key, created=False, rows={})
+        raise WriteRefusedError(
             f"{kind} {key!r}: field 'key': a {kind} with this key exists already and differs"
             " from this one; a PUT writes a new row or repeats the same one, never replaces one",
             problem="key-exists",
         )
-    _insert(session, planner.plan)
+    _insert(session, planner.plan, kind, key)
+    rows = {name: len(found) for name, found in planner.plan.rows.items()}
     return Written(kind, key, created=True, rows=rows)
 
 
@@ -240,14 +321,15 @@ def write_claim(
     put: bool = False,
 ) -> Written:
     """A claim grounded by a quote (found in its source as the seeder finds it) or, for a
-    dataset, by a record: `{"record_id": ..., "record_field": ..., "record_data": ...}`."""
+    dataset, by a record: `{"record_id": ..., "record_field": ..., "record_data": ...}`.
+    Each only where the source allows it (`grounding.allowed_groundings`)."""
 
     def plan(planner: Planner) -> None:
         if quote is not None:
             grounding = planner.quoted(record.source, quote, occurrence)
         else:
             assert dataset_record is not None
-            grounding = dataset_record
+            grounding = planner.recorded(record.source, dataset_record)
         planner.claim(record, grounding)
 
     return _write(session, "claim", record.key, plan, put=put)

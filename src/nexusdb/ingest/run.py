@@ -18,6 +18,7 @@ import psycopg
 from psycopg import sql
 from sqlalchemy import Engine
 
+from nexusdb.grounding import DATASET_KIND, RECORD, grounding_refused
 from nexusdb.ingest import load, resolve, staging
 from nexusdb.ingest.dataset import Dataset
 from nexusdb.ingest.reading import RawRecord, csv_records, record_text
@@ -351,9 +352,19 @@ def ensure_release(conn: psycopg.Connection[Any], dataset: Dataset) -> tuple[Any
             dataset.origin,
         ),
     )
-    row = conn.execute("SELECT id FROM source WHERE key = %s", (release.key,)).fetchone()
+    row = conn.execute(
+        "SELECT id, kind, EXISTS (SELECT FROM source_segment AS g WHERE g.source_id = s.id)"
+        " FROM source AS s WHERE key = %s",
+        (release.key,),
+    ).fetchone()
     assert row is not None
-    return publisher_id, row[0]
+    source_id, kind, has_text = row
+    # The import's claims rest on records of the release: a source of its key written by
+    # someone else as, say, a news report cannot carry them.
+    if kind != DATASET_KIND:
+        refused = grounding_refused(release.key, kind, has_text=has_text, grounding=RECORD)
+        raise IngestError(f"cannot import {dataset.name}: {refused}")
+    return publisher_id, source_id
 
 
 def stage_deletions(

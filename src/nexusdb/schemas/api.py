@@ -4,7 +4,7 @@ precision (`"2022-02"` with `"month"`, never a made-up day), and the write bodie
 from datetime import date
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from nexusdb.schemas.dates import format_date
 from nexusdb.schemas.read import (
@@ -227,4 +227,7 @@ class WriteOut(ApiModel):
     origin: str
     created: bool
     location: str
-    rows: dict[str, int]
+    rows: dict[str, int] = Field(
+        description="The rows this request added, per table: none when a PUT found its"
+        " row already there."
+    )

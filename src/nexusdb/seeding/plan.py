@@ -22,7 +22,16 @@ from sqlalchemy import Connection, Text, column, select, table
 
 from nexusdb.db.base import REFERENCE_PATTERN, Base
 from nexusdb.errors import RecordError, SeedError
-from nexusdb.grounding import QuoteNotFoundError, Segment, locate_quote, split_segments
+from nexusdb.grounding import (
+    DATASET_KIND,
+    QUOTE,
+    RECORD,
+    QuoteNotFoundError,
+    Segment,
+    grounding_refused,
+    locate_quote,
+    split_segments,
+)
 from nexusdb.models import Certainty, RelationshipType
 from nexusdb.schemas.dates import PreciseDate
 from nexusdb.schemas.seed import (
@@ -39,6 +48,8 @@ from nexusdb.seeding.files import SeedFiles
 from nexusdb.seeding.ids import derived_id
 
 Row = dict[str, Any]
+# A relationship's subject id, type and object id: one reading of it at a time.
+Edge = tuple[uuid.UUID, str, uuid.UUID]
 
 # Factualities that say a thing has happened (or is happening).
 OCCURRED = frozenset({"occurred", "ongoing"})
@@ -131,12 +142,19 @@ class Known(Protocol):
 
     def published(self, source: str) -> PreciseDate | None: ...
 
+    def source_kind(self, source: str) -> str | None:
+        """The kind of a source (`article`, `dataset`, ...), if it exists."""
+
     def first_author(self, source: str) -> str | None: ...
 
     def text(self, source: str) -> SourceText | None:
         """A source's text to quote from, laid out from its segments."""
 
     def segment_id(self, source: str, ordinal: int) -> uuid.UUID: ...
+
+    def readings(self, edge: Edge) -> list[tuple[Row, str]]:
+        """The stored relationships of an edge (subject, type, object ids), each as its
+        date columns and its key, for the overlap check."""
 
 
 class SeedKnown:
@@ -167,6 +185,10 @@ class SeedKnown:
         record = self.sources.get(source)
         return record.published if record else None
 
+    def source_kind(self, source: str) -> str | None:
+        record = self.sources.get(source)
+        return record.kind if record else None
+
     def first_author(self, source: str) -> str | None:
         record = self.sources.get(source)
         return record.authors[0] if record and record.authors else None
@@ -177,6 +199,10 @@ class SeedKnown:
 
     def segment_id(self, source: str, ordinal: int) -> uuid.UUID:
         return derived_id("source_segment", source, ordinal)
+
+    def readings(self, edge: Edge) -> list[tuple[Row, str]]:
+        """None: the seed's relationships are all in its own plan."""
+        return []
 
 
 class Planner:
@@ -203,9 +229,7 @@ class Planner:
         # What the database would refuse across entries, found here so the message can
         # name the entries: an external id on two actors, relationships that overlap.
         self.external_id_owners: dict[tuple[str, str], str] = {}
-        self.readings: dict[tuple[uuid.UUID, str, uuid.UUID], list[tuple[Row, str]]] = defaultdict(
-            list
-        )
+        self.readings: dict[Edge, list[tuple[Row, str]]] = defaultdict(list)
         self._where = ""
 
     # -- checks -------------------------------------------------------------------------
@@ -284,26 +308,35 @@ class Planner:
                     " date_basis_ref",
                 )
 
+    def supporting_claims(self, record: Grounded, evidence: list[Evidence]) -> list[ClaimFacts]:
+        """The claims cited in support of a row (stance 'supports'). A row resting on claims
+        needs one: a claim that disputes or qualifies it is no evidence that it holds, and
+        the row would state more than its sources do. Outside knowledge (basis external)
+        rests on its reference instead."""
+        supporting = [
+            claim
+            for item in evidence
+            if item.stance == "supports" and (claim := self.known.claim(item.claim)) is not None
+        ]
+        if not supporting and record.basis != "external":
+            raise self._fail(
+                "evidence", "no claim supports it (stance 'supports')", problem="no-evidence"
+            )
+        return supporting
+
     def not_stronger_than_claims(self, certainty: str, record: RelationshipRecord) -> None:
         """The database's overstated_relationship view: a relationship resting on claims is
         no surer than the strongest that supports it; outside knowledge rests on its
         reference instead."""
-        if record.basis == "external":
-            return
+        supporting = self.supporting_claims(record, record.evidence)
         ranks = self.vocabularies.certainty_rank
-        supporting = sorted(
+        ranked = sorted(
             (ranks[claim.certainty], claim.certainty, claim.key)
-            for item in record.evidence
-            if item.stance == "supports"
-            and (claim := self.known.claim(item.claim)) is not None
-            and claim.certainty in ranks
+            for claim in supporting
+            if claim.certainty in ranks
         )
-        if not supporting:
-            raise self._fail(
-                "evidence", "no claim supports it (stance 'supports')", problem="no-evidence"
-            )
-        if ranks[certainty] < supporting[0][0]:
-            _, best, claim_key = supporting[0]
+        if record.basis != "external" and ranked and ranks[certainty] < ranked[0][0]:
+            _, best, claim_key = ranked[0]
             raise self._fail(
                 "certainty",
                 f"{certainty!r} is stronger than the strongest claim it cites ({best!r}:"
@@ -415,6 +448,8 @@ class Planner:
             },
         )
         for position, author in enumerate(record.authors, start=1):
+            if author in record.authors[: position - 1]:
+                raise self._fail(f"authors[{position - 1}]", f"actor {author!r} is listed twice")
             self.add(
                 "source_author",
                 {
@@ -432,14 +467,23 @@ class Planner:
                 },
             )
 
+    def _text(self, source: str) -> SourceText | None:
+        return self.texts.get(source) or self.known.text(source)
+
+    def _ungrounded(self, source: str, grounding: str, *, has_text: bool) -> RecordError:
+        """A claim grounded as the source does not allow (see grounding.allowed_groundings)."""
+        message = grounding_refused(
+            source, self.known.source_kind(source) or "", has_text=has_text, grounding=grounding
+        )
+        problem = "no-text" if grounding == QUOTE else "not-a-dataset"
+        return self._fail("source", message, problem=problem)
+
     def quoted(self, source: str, quote: str, occurrence: int | None) -> Row:
         """A quote's grounding: found in its source's text by the rules every writer uses."""
         self.required_ref("source", "source", source)
-        source_text = self.texts.get(source) or self.known.text(source)
+        source_text = self._text(source)
         if source_text is None:
-            raise self._fail(
-                "source", f"source {source!r} has no text to quote from", problem="no-text"
-            )
+            raise self._ungrounded(source, QUOTE, has_text=False)
         try:
             span = locate_quote(source_text.text, source_text.segments, quote, occurrence)
         except QuoteNotFoundError as error:
@@ -450,6 +494,14 @@ class Planner:
             "span_end": span.end,
             "quote": quote,
         }
+
+    def recorded(self, source: str, record: Row) -> Row:
+        """A dataset record's grounding (`record_id`, `record_field`, `record_data`): only a
+        dataset's claims rest on one."""
+        self.required_ref("source", "source", source)
+        if self.known.source_kind(source) != DATASET_KIND:
+            raise self._ungrounded(source, RECORD, has_text=self._text(source) is not None)
+        return record
 
     def claim(self, record: ClaimFields, grounding: Row) -> None:
         """A claim with its grounding (`quoted`, or a dataset record's columns)."""
@@ -547,6 +599,7 @@ class Planner:
             },
         )
         self.evidence("event_evidence", "event_id", event_id, record.evidence, "evidence")
+        self.supporting_claims(record, record.evidence)
         for index, participant in enumerate(record.participants):
             participant_id = derived_id(
                 "event_participant", record.key, participant.actor, participant.role
@@ -644,12 +697,13 @@ class Planner:
         certainty = self.code("certainty", "certainty", record.certainty)
         self.not_stronger_than_claims(certainty, record)
         edge = (subject_id, relationship_type, object_id)
-        for other, other_key in self.readings[edge]:
-            if _overlap(interval, other):
+        for other, other_key in [*self.readings[edge], *self.known.readings(edge)]:
+            if other_key != record.key and _overlap(interval, other):
                 raise self._fail(
                     "start",
                     f"overlaps relationship {other_key!r} with the same actors and type;"
                     " one relationship row is one reading of an edge",
+                    problem="conflict",
                 )
         self.readings[edge].append((interval, record.key))
         self.add(
