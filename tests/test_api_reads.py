@@ -27,12 +27,13 @@ ARTICLE = "security-lense-iran-russia-nexus"
 RELAYED = "israelis-optimistic-over-trump-win"
 
 
-def walk(client: TestClient, url: str) -> list[dict[str, Any]]:
+def walk(client: TestClient, url: str, *, pages: int = 1000) -> list[dict[str, Any]]:
     """Every item of a listing, following `Link: rel="next"` to the last page, which has
-    none; each page's `next` token is the one its Link carries."""
+    none; each page's `next` token is the one its Link carries. A walk that has not ended
+    after `pages` pages fails (a cursor that does not move on)."""
     items: list[dict[str, Any]] = []
     response = client.get(url)
-    while True:
+    for _ in range(pages):
         assert response.status_code == 200, response.text
         body = response.json()
         items += body["items"]
@@ -43,6 +44,7 @@ def walk(client: TestClient, url: str) -> list[dict[str, Any]]:
         assert link.endswith('; rel="next"')
         assert f"cursor={body['next']}" in link
         response = client.get(link.split(";")[0].strip("<>"))
+    pytest.fail(f"{url}: no last page after {pages} pages")
 
 
 def keys(items: list[dict[str, Any]]) -> list[str]:

@@ -68,6 +68,18 @@ def problem(
     )
 
 
+# How much of a value a client sent a problem's detail quotes.
+ECHOED = 100
+
+
+def echoed(value: str) -> str:
+    """`value` quoted for a detail: whole up to ECHOED characters, else its start and its
+    length, so a detail stays short whatever was sent."""
+    if len(value) <= ECHOED:
+        return repr(value)
+    return f"{value[:ECHOED]!r}... ({len(value)} characters)"
+
+
 def _parameter(location: tuple[Any, ...]) -> str:
     """`("query", "limit")` as "query parameter 'limit'"; a body field by its path."""
     where, *path = location or ("request",)
@@ -103,7 +115,11 @@ def _not_found(request: Request, error: Exception) -> JSONResponse:
 
 
 def _bad_cursor(request: Request, error: Exception) -> JSONResponse:
-    return problem(request, 400, "invalid-cursor", str(error))
+    """Names the token as the client sent it, not what the repository found inside it."""
+    cursor = request.query_params.get("cursor", "")
+    return problem(
+        request, 400, "invalid-cursor", f"not a cursor of this listing: {echoed(cursor)}"
+    )
 
 
 def _refused(request: Request, error: Exception) -> JSONResponse:

@@ -1,0 +1,138 @@
+"""How the API takes requests, on every route: the cursors it hands out come back
+whatever the rows hold (long keys, long titles).
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from httpx2 import Response
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from nexusdb.api.pages import encode_cursor
+from nexusdb.models import Source
+from nexusdb.repositories import SearchRepository
+from tests.conftest import api_client
+from tests.factories import make_actor, make_claim, make_source
+from tests.support import Databases, make_engine
+from tests.test_api_reads import keys, walk
+
+# Keys and titles far longer than any limit a cursor had: a page that ends on one of
+# them hands out a cursor that holds it.
+LONG = "k" * 400
+# Eleven paragraphs alike, so they rank alike and only their titles ("..., paragraph 10")
+# tell them apart and order them.
+TEXT = "Zanzibar notes\n\n" + "The ferry to Zanzibar left at dawn, as it does every day.\n\n" * 11
+STATEMENT = "Zanzibar " + "is an island where the ferry arrives at dawn " * 20
+
+
+@dataclass(frozen=True)
+class LongRows:
+    engine: Engine
+    client: TestClient
+
+
+def add_claim(session: Session, source: Source, key: str) -> None:
+    """A claim with a long statement: claims of one source rank alike, so by key."""
+    make_claim(session, source, key=key, quote="Zanzibar notes").text = STATEMENT
+    session.flush()
+
+
+def add_long_rows(session: Session, prefix: str) -> None:
+    """A source with a long key and title and alike paragraphs, and claims with long keys
+    and long statements, all found by the word "zanzibar"."""
+    author = make_actor(session, f"{prefix}-author", kind="person")
+    source = make_source(session, f"{prefix}-{LONG}", text=TEXT, author=author)
+    for number in range(3):
+        add_claim(session, source, f"{prefix}-{number}-{LONG}")
+
+
+@pytest.fixture(scope="module")
+def long_rows(databases: Databases, template_name: str) -> Iterator[LongRows]:
+    url = databases.create("requests", template=template_name)
+    engine = make_engine(url)
+    with Session(engine) as session, session.begin():
+        add_long_rows(session, "m")
+        make_source(session, "a-first")
+        make_source(session, "z-last")
+    with api_client(url) as client:
+        yield LongRows(engine, client)
+    engine.dispose()
+
+
+def test_a_search_cursor_holds_no_title(session: Session) -> None:
+    add_long_rows(session, "m")
+    repository = SearchRepository(session)
+    everything = repository.search("zanzibar", limit=500).items
+    walked, cursors = [], []
+    page = repository.search("zanzibar", limit=1)
+    for _ in everything:
+        walked += page.items
+        if page.next_after is None:
+            break
+        cursors.append(page.next_after)
+        page = repository.search("zanzibar", after=page.next_after, limit=1)
+    assert walked == everything
+    assert len(everything) == 3 + 12
+    # Rank, kind and key (and a paragraph's number), never a 400-character statement.
+    assert max(len(cursor) for cursor in cursors) < len(LONG) + 60
+
+
+@pytest.mark.parametrize("listing", ["/search?q=zanzibar&", "/claims?", "/sources?"])
+def test_every_cursor_handed_out_is_taken_back(long_rows: LongRows, listing: str) -> None:
+    everything = long_rows.client.get(f"{listing}limit=500").json()["items"]
+    walked = walk(long_rows.client, f"{listing}limit=1")
+    assert walked == everything
+    assert len(walked) > 2
+
+
+def test_walking_a_search_returns_each_alike_paragraph_once(long_rows: LongRows) -> None:
+    hits = walk(long_rows.client, "/search?q=day&limit=2")
+    titles = [hit["title"] for hit in hits]
+    assert len(titles) == len(set(titles)) == 11
+    # Alike ranks: by title, as the database orders them ("paragraph 10" before "2").
+    assert titles == sorted(titles)
+    assert keys(hits) == [f"m-{LONG}"] * 11
+
+
+def next_url(response: Response) -> str:
+    return response.headers["link"].split(";")[0].strip("<>")
+
+
+def test_a_search_walked_while_hits_are_added_returns_each_once(long_rows: LongRows) -> None:
+    def hits(items: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+        return [(item["kind"], item["key"], item["title"]) for item in items]
+
+    before = hits(long_rows.client.get("/search?q=zanzibar&limit=500").json()["items"])
+    response = long_rows.client.get("/search?q=zanzibar&limit=1")
+    walked = hits(response.json()["items"])
+    while walked[-1][1] != f"m-2-{LONG}":
+        response = long_rows.client.get(next_url(response))
+        walked += hits(response.json()["items"])
+    with Session(long_rows.engine) as session, session.begin():
+        source = session.scalars(select(Source).where(Source.key == f"m-{LONG}")).one()
+        # Alike the m- claims, one sorts before them (behind the walk), one after.
+        add_claim(session, source, f"a-{LONG}")
+        add_claim(session, source, f"z-{LONG}")
+    walked += hits(walk(long_rows.client, next_url(response)))
+    behind, ahead = ("claim", f"a-{LONG}", STATEMENT), ("claim", f"z-{LONG}", STATEMENT)
+    assert behind not in walked
+    assert walked.count(ahead) == 1
+    assert [hit for hit in walked if hit != ahead] == before
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/actors/iran/events?cursor=", "/actors/iran/neighbourhood?cursor=", "/search?q=x&cursor="],
+)
+def test_a_refused_cursor_is_quoted_shortened(seeded_api: TestClient, path: str) -> None:
+    # Base64 of text that no listing's cursor looks like, and of bytes that are no text.
+    for cursor, sent in [(encode_cursor("[" * 3000), "W1tb" * 1000), ("x" * 3000, "x" * 3000)]:
+        response = seeded_api.get(path + cursor)
+        assert response.status_code == 400
+        assert response.json()["detail"] == (
+            f"not a cursor of this listing: {sent[:100]!r}... ({len(sent)} characters)"
+        )
