@@ -136,3 +136,49 @@ def test_a_refused_cursor_is_quoted_shortened(seeded_api: TestClient, path: str)
         assert response.json()["detail"] == (
             f"not a cursor of this listing: {sent[:100]!r}... ({len(sent)} characters)"
         )
+
+
+# One request to every GET route (by its path in the OpenAPI), answering 200.
+EVERY_GET = {
+    "/health": "/health",
+    "/actors": "/actors?limit=2",
+    "/actors/{key}": "/actors/iran",
+    "/actors/{key}/relationships": "/actors/iran/relationships?limit=2",
+    "/actors/{key}/events": "/actors/iran/events?limit=2",
+    "/actors/{key}/claims": "/actors/iran/claims?limit=2",
+    "/actors/{key}/neighbourhood": "/actors/iran/neighbourhood?depth=1&limit=2",
+    "/events": "/events?limit=2",
+    "/events/{key}": "/events/western-military-aid-to-ukraine",
+    "/timeline": "/timeline?limit=2",
+    "/claims": "/claims?limit=2",
+    "/claims/{key}": "/claims/iran-supplied-missiles-and-uavs",
+    "/relationships": "/relationships?limit=2",
+    "/relationships/{key}": "/relationships/iran-supplies-arms-to-russia",
+    "/sources": "/sources?limit=2",
+    "/sources/{key}": "/sources/security-lense-iran-russia-nexus",
+    "/search": "/search?q=iran&limit=2",
+}
+
+
+def test_every_get_route_has_an_example(seeded_api: TestClient) -> None:
+    schema = seeded_api.get("/openapi.json").json()
+    assert sorted(EVERY_GET) == sorted(
+        path for path in schema["paths"] if "get" in schema["paths"][path]
+    )
+
+
+def test_head_answers_as_get_without_the_body(seeded_api: TestClient) -> None:
+    for url in [*EVERY_GET.values(), "/actors/no-such-actor", "/search", "/nowhere"]:
+        got = seeded_api.get(url)
+        head = seeded_api.head(url)
+        assert (head.status_code, head.content) == (got.status_code, b""), url
+        assert head.headers == got.headers, url
+        assert int(head.headers["content-length"]) == len(got.content) > 0, url
+    assert seeded_api.get("/actors?limit=2").headers["link"]
+
+
+def test_head_answers_304_to_a_matching_etag(seeded_api: TestClient) -> None:
+    tag = seeded_api.head("/actors/iran").headers["etag"]
+    assert tag == seeded_api.get("/actors/iran").headers["etag"]
+    again = seeded_api.head("/actors/iran", headers={"If-None-Match": tag})
+    assert (again.status_code, again.content, again.headers["etag"]) == (304, b"", tag)
