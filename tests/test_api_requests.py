@@ -18,7 +18,7 @@ from nexusdb.repositories import SearchRepository
 from tests.conftest import api_client
 from tests.factories import make_actor, make_claim, make_source
 from tests.support import Databases, make_engine
-from tests.test_api_reads import keys, walk
+from tests.test_api_reads import keys, problem, walk
 
 # Keys and titles far longer than any limit a cursor had: a page that ends on one of
 # them hands out a cursor that holds it.
@@ -182,3 +182,41 @@ def test_head_answers_304_to_a_matching_etag(seeded_api: TestClient) -> None:
     assert tag == seeded_api.get("/actors/iran").headers["etag"]
     again = seeded_api.head("/actors/iran", headers={"If-None-Match": tag})
     assert (again.status_code, again.content, again.headers["etag"]) == (304, b"", tag)
+
+
+def with_query(url: str, query: str) -> str:
+    return f"{url}&{query}" if "?" in url else f"{url}?{query}"
+
+
+@pytest.mark.parametrize("route", sorted(EVERY_GET))
+def test_every_route_refuses_a_query_parameter_it_does_not_take(
+    seeded_api: TestClient, route: str
+) -> None:
+    response = seeded_api.get(with_query(EVERY_GET[route], "actr=iran"))
+    detail = problem(response, 422, "invalid-parameter")
+    assert detail.startswith(
+        f"query parameter 'actr': not a parameter of GET {route}, which takes: "
+    )
+    schema = seeded_api.get("/openapi.json").json()["paths"][route]["get"]
+    takes = sorted(p["name"] for p in schema.get("parameters", []) if p["in"] == "query")
+    assert detail.endswith(f"which takes: {', '.join(takes) or 'none'}")
+
+
+def test_an_unknown_query_parameter_is_named_with_those_the_route_takes(
+    seeded_api: TestClient,
+) -> None:
+    detail = problem(seeded_api.get("/events?actr=iran"), 422, "invalid-parameter")
+    assert detail == (
+        "query parameter 'actr': not a parameter of GET /events, which takes: actor, cursor,"
+        " factuality, from, limit, place, source, type, until"
+    )
+    many = "&".join(f"{name}=1" for name in ["b", "a", "x" * 500, "limit"])
+    detail = problem(seeded_api.get(f"/health?{many}"), 422, "invalid-parameter")
+    assert detail == (
+        "query parameter 'a': not a parameter of GET /health, which takes: none;"
+        f" nor are {'b, limit, ' + 'x' * 90!r}... (510 characters)"
+    )
+    write = seeded_api.post("/claims?dry_run=true", json={})
+    assert problem(write, 422, "invalid-parameter") == (
+        "query parameter 'dry_run': not a parameter of POST /claims, which takes: none"
+    )

@@ -11,6 +11,7 @@ from nexusdb.api.auth import require_read
 from nexusdb.api.caching import ETagMiddleware
 from nexusdb.api.database import ApiDatabase
 from nexusdb.api.middleware import HeadAsGet
+from nexusdb.api.parameters import refuse_unknown_query_parameters
 from nexusdb.api.routes import (
     actors,
     claims,
@@ -53,6 +54,7 @@ def create_app(url: str, settings: Settings | None = None) -> FastAPI:
         version=nexusdb.__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        dependencies=[Depends(refuse_unknown_query_parameters)],
     )
     app.state.database = database
     problems.install(app)

@@ -85,8 +85,8 @@ def _parameter(location: tuple[Any, ...]) -> str:
     where, *path = location or ("request",)
     name = ".".join(str(part) for part in path)
     if where == "body":
-        return f"body field '{name}'" if name else "body"
-    return f"{where} parameter '{name}'" if name else str(where)
+        return f"body field {echoed(name)}" if name else "body"
+    return f"{where} parameter {echoed(name)}" if name else str(where)
 
 
 def _validation(request: Request, error: Exception) -> JSONResponse:
