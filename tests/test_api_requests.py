@@ -1,5 +1,7 @@
 """How the API takes requests, on every route: the cursors it hands out come back
-whatever the rows hold (long keys, long titles).
+whatever the rows hold (long keys, long titles); HEAD answers as GET; a query parameter
+that the route does not take is refused; a body must be JSON, and its token is checked
+before it is read.
 """
 
 from collections.abc import Iterator
@@ -14,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from nexusdb.api.pages import encode_cursor
 from nexusdb.models import Source
-from nexusdb.repositories import SearchRepository
+from nexusdb.repositories import SearchRepository, TokenRepository
 from tests.conftest import api_client
 from tests.factories import make_actor, make_claim, make_source
 from tests.support import Databases, make_engine
@@ -30,9 +32,13 @@ STATEMENT = "Zanzibar " + "is an island where the ferry arrives at dawn " * 20
 
 
 @dataclass(frozen=True)
-class LongRows:
+class Own:
+    """A database of this module's own: long keys and titles, and tokens."""
+
     engine: Engine
     client: TestClient
+    write: dict[str, str]
+    read: dict[str, str]
 
 
 def add_claim(session: Session, source: Source, key: str) -> None:
@@ -51,15 +57,22 @@ def add_long_rows(session: Session, prefix: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def long_rows(databases: Databases, template_name: str) -> Iterator[LongRows]:
+def own(databases: Databases, template_name: str) -> Iterator[Own]:
     url = databases.create("requests", template=template_name)
     engine = make_engine(url)
     with Session(engine) as session, session.begin():
         add_long_rows(session, "m")
         make_source(session, "a-first")
         make_source(session, "z-last")
+        tokens = TokenRepository(session)
+        write, read = (tokens.create(scope, scope)[1] for scope in ("write", "read"))
     with api_client(url) as client:
-        yield LongRows(engine, client)
+        yield Own(
+            engine,
+            client,
+            {"Authorization": f"Bearer {write}"},
+            {"Authorization": f"Bearer {read}"},
+        )
     engine.dispose()
 
 
@@ -82,15 +95,15 @@ def test_a_search_cursor_holds_no_title(session: Session) -> None:
 
 
 @pytest.mark.parametrize("listing", ["/search?q=zanzibar&", "/claims?", "/sources?"])
-def test_every_cursor_handed_out_is_taken_back(long_rows: LongRows, listing: str) -> None:
-    everything = long_rows.client.get(f"{listing}limit=500").json()["items"]
-    walked = walk(long_rows.client, f"{listing}limit=1")
+def test_every_cursor_handed_out_is_taken_back(own: Own, listing: str) -> None:
+    everything = own.client.get(f"{listing}limit=500").json()["items"]
+    walked = walk(own.client, f"{listing}limit=1")
     assert walked == everything
     assert len(walked) > 2
 
 
-def test_walking_a_search_returns_each_alike_paragraph_once(long_rows: LongRows) -> None:
-    hits = walk(long_rows.client, "/search?q=day&limit=2")
+def test_walking_a_search_returns_each_alike_paragraph_once(own: Own) -> None:
+    hits = walk(own.client, "/search?q=day&limit=2")
     titles = [hit["title"] for hit in hits]
     assert len(titles) == len(set(titles)) == 11
     # Alike ranks: by title, as the database orders them ("paragraph 10" before "2").
@@ -102,22 +115,22 @@ def next_url(response: Response) -> str:
     return response.headers["link"].split(";")[0].strip("<>")
 
 
-def test_a_search_walked_while_hits_are_added_returns_each_once(long_rows: LongRows) -> None:
+def test_a_search_walked_while_hits_are_added_returns_each_once(own: Own) -> None:
     def hits(items: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
         return [(item["kind"], item["key"], item["title"]) for item in items]
 
-    before = hits(long_rows.client.get("/search?q=zanzibar&limit=500").json()["items"])
-    response = long_rows.client.get("/search?q=zanzibar&limit=1")
+    before = hits(own.client.get("/search?q=zanzibar&limit=500").json()["items"])
+    response = own.client.get("/search?q=zanzibar&limit=1")
     walked = hits(response.json()["items"])
     while walked[-1][1] != f"m-2-{LONG}":
-        response = long_rows.client.get(next_url(response))
+        response = own.client.get(next_url(response))
         walked += hits(response.json()["items"])
-    with Session(long_rows.engine) as session, session.begin():
+    with Session(own.engine) as session, session.begin():
         source = session.scalars(select(Source).where(Source.key == f"m-{LONG}")).one()
         # Alike the m- claims, one sorts before them (behind the walk), one after.
         add_claim(session, source, f"a-{LONG}")
         add_claim(session, source, f"z-{LONG}")
-    walked += hits(walk(long_rows.client, next_url(response)))
+    walked += hits(walk(own.client, next_url(response)))
     behind, ahead = ("claim", f"a-{LONG}", STATEMENT), ("claim", f"z-{LONG}", STATEMENT)
     assert behind not in walked
     assert walked.count(ahead) == 1
@@ -220,3 +233,88 @@ def test_an_unknown_query_parameter_is_named_with_those_the_route_takes(
     assert problem(write, 422, "invalid-parameter") == (
         "query parameter 'dry_run': not a parameter of POST /claims, which takes: none"
     )
+
+
+# A claim body with fields missing: JSON that reaches the schema answers 422.
+INCOMPLETE = b'{"key": "body-check"}'
+
+
+def body_problem(own: Own, method: str, body: bytes, **headers: str) -> Response:
+    """What a write of `body` answers; nothing is written whatever it is."""
+    response = own.client.request(
+        method,
+        "/claims" if method == "POST" else "/claims/body-check",
+        content=body,
+        headers=headers,
+    )
+    assert own.client.get("/claims/body-check").status_code == 404
+    return response
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT"])
+@pytest.mark.parametrize(
+    ("content_type", "sent"),
+    [
+        ("text/plain", "Content-Type 'text/plain'"),
+        ("application/xml", "Content-Type 'application/xml'"),
+        ("text/json", "Content-Type 'text/json'"),
+        (None, "no Content-Type"),
+    ],
+)
+def test_a_body_not_sent_as_json_is_a_415(
+    own: Own, method: str, content_type: str | None, sent: str
+) -> None:
+    headers = own.write | ({"Content-Type": content_type} if content_type else {})
+    response = body_problem(own, method, INCOMPLETE, **headers)
+    assert problem(response, 415, "unsupported-media-type") == (
+        "a request body must be JSON, sent with Content-Type: application/json;"
+        f" this one came with {sent}"
+    )
+
+
+@pytest.mark.parametrize(
+    "content_type", ["application/json", "application/json; charset=utf-8", "application/x+json"]
+)
+def test_a_json_body_reaches_the_schema(own: Own, content_type: str) -> None:
+    response = body_problem(own, "POST", INCOMPLETE, **own.write, **{"Content-Type": content_type})
+    assert problem(response, 422, "invalid-parameter").startswith(
+        "body field 'source': Field required"
+    )
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT"])
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b'{"key": ', "Expecting value at line 1, column 9"),
+        (b'{\n  "key": x}', "Expecting value at line 2, column 10"),
+        (
+            b'{"key": "body-check",}',
+            "Expecting property name enclosed in double quotes at line 1, column 22",
+        ),
+        (b'{"key": "\xff"}', "byte 9 is not UTF-8 (invalid start byte)"),
+        (b"[" * 100_000, "it is nested too deeply to read"),
+    ],
+    ids=["unfinished", "two-lines", "trailing-comma", "not-utf8", "too-deep"],
+)
+def test_a_body_that_is_not_json_is_a_400_saying_where(
+    own: Own, method: str, body: bytes, reason: str
+) -> None:
+    response = body_problem(own, method, body, **own.write, **{"Content-Type": "application/json"})
+    detail = problem(response, 400, "invalid-json")
+    assert detail == f"request body is not valid JSON: {reason}"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b'{"key": ', "application/json"),
+        (b'{"key": "\xff"}', "application/json"),
+        (INCOMPLETE, "text/plain"),
+    ],
+)
+def test_a_bodys_token_is_checked_before_the_body(own: Own, body: bytes, content_type: str) -> None:
+    without = body_problem(own, "POST", body, **{"Content-Type": content_type})
+    assert problem(without, 401, "unauthorized").startswith("this needs a bearer token")
+    reader = body_problem(own, "PUT", body, **own.read, **{"Content-Type": content_type})
+    assert "writes need a write token" in problem(reader, 403, "forbidden")

@@ -10,7 +10,7 @@ from nexusdb.api import problems
 from nexusdb.api.auth import require_read
 from nexusdb.api.caching import ETagMiddleware
 from nexusdb.api.database import ApiDatabase
-from nexusdb.api.middleware import HeadAsGet
+from nexusdb.api.middleware import HeadAsGet, JsonBody
 from nexusdb.api.parameters import refuse_unknown_query_parameters
 from nexusdb.api.routes import (
     actors,
@@ -59,6 +59,7 @@ def create_app(url: str, settings: Settings | None = None) -> FastAPI:
     app.state.database = database
     problems.install(app)
     app.add_middleware(ETagMiddleware)
+    app.add_middleware(JsonBody)
     # Added last, so it runs first: the ETag middleware sees HEAD as the GET it is.
     app.add_middleware(HeadAsGet)
     # /health stays open for probes; the data routes need a token when reads do.

@@ -4,6 +4,7 @@
 without parsing `detail`; `instance` is the path that failed.
 """
 
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
@@ -89,8 +90,25 @@ def _parameter(location: tuple[Any, ...]) -> str:
     return f"{where} parameter {echoed(name)}" if name else str(where)
 
 
+@dataclass(frozen=True)
+class BodyProblem:
+    """Why a request body cannot be read as JSON (`middleware.JsonBody`), answered in
+    place of the validation error its body gets once the route has checked its token."""
+
+    status: int
+    name: str
+    detail: str
+
+
+# Where JsonBody leaves a BodyProblem in the request's scope.
+BODY_PROBLEM = "nexusdb.body_problem"
+
+
 def _validation(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
+    body = request.scope.get(BODY_PROBLEM)
+    if isinstance(body, BodyProblem) and any(item["loc"][0] == "body" for item in error.errors()):
+        return problem(request, body.status, body.name, body.detail)
     details = "; ".join(
         f"{_parameter(tuple(item['loc']))}: {item['msg']}" for item in error.errors()
     )
@@ -182,4 +200,4 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 PROBLEM_RESPONSES = problem_responses(400, 404, 422, 503)
 # A write may also be refused for its token or a body that is not JSON at all, or clash
 # with what is stored.
-WRITE_PROBLEM_RESPONSES = problem_responses(400, 401, 403, 409, 422, 503)
+WRITE_PROBLEM_RESPONSES = problem_responses(400, 401, 403, 409, 415, 422, 503)
