@@ -318,3 +318,16 @@ def test_a_bodys_token_is_checked_before_the_body(own: Own, body: bytes, content
     assert problem(without, 401, "unauthorized").startswith("this needs a bearer token")
     reader = body_problem(own, "PUT", body, **own.read, **{"Content-Type": content_type})
     assert "writes need a write token" in problem(reader, 403, "forbidden")
+
+
+def test_a_neighbourhoods_types_are_bounded(seeded_api: TestClient) -> None:
+    # Each code as long as any filter code, and no more of them than a vocabulary needs:
+    # a 3,000-character type was quoted whole in the problem.
+    url = "/actors/iran/neighbourhood?type="
+    assert problem(seeded_api.get(url + "x" * 3000), 422, "invalid-parameter") == (
+        "query parameter 'type.0': String should have at most 100 characters"
+    )
+    many = "&type=".join(["sponsors"] * 51)
+    assert problem(seeded_api.get(url + many), 422, "invalid-parameter") == (
+        "query parameter 'type': List should have at most 50 items after validation, not 51"
+    )

@@ -8,6 +8,7 @@ from fastapi import Path, Query, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
+from pydantic import Field
 
 from nexusdb.api.problems import echoed
 from nexusdb.schemas.dates import PreciseDate, parse_date
@@ -24,8 +25,13 @@ def key_query(what: str) -> Any:
     return Query(max_length=KEY_LENGTH, pattern=TEXT, description=what)
 
 
+CODE_LENGTH = 100
+# One of several codes in a repeatable parameter (`type=a&type=b`).
+Code = Annotated[str, Field(max_length=CODE_LENGTH, pattern=TEXT)]
+
+
 def code_query(what: str) -> Any:
-    return Query(max_length=100, pattern=TEXT, description=what)
+    return Query(max_length=CODE_LENGTH, pattern=TEXT, description=what)
 
 
 def text_query(what: str, *, max_length: int) -> Any:
