@@ -198,6 +198,6 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 PROBLEM_RESPONSES = problem_responses(400, 404, 422, 503)
-# A write may also be refused for its token or a body that is not JSON at all, or clash
-# with what is stored.
+# A write may also be refused for its token, a body that is not JSON (400) or not sent as
+# JSON (415), or clash with what is stored.
 WRITE_PROBLEM_RESPONSES = problem_responses(400, 401, 403, 409, 415, 422, 503)
