@@ -27,12 +27,13 @@ ARTICLE = "security-lense-iran-russia-nexus"
 RELAYED = "israelis-optimistic-over-trump-win"
 
 
-def walk(client: TestClient, url: str) -> list[dict[str, Any]]:
+def walk(client: TestClient, url: str, *, pages: int = 1000) -> list[dict[str, Any]]:
     """Every item of a listing, following `Link: rel="next"` to the last page, which has
-    none; each page's `next` token is the one its Link carries."""
+    none; each page's `next` token is the one its Link carries. A walk that has not ended
+    after `pages` pages fails (a cursor that does not move on)."""
     items: list[dict[str, Any]] = []
     response = client.get(url)
-    while True:
+    for _ in range(pages):
         assert response.status_code == 200, response.text
         body = response.json()
         items += body["items"]
@@ -43,6 +44,7 @@ def walk(client: TestClient, url: str) -> list[dict[str, Any]]:
         assert link.endswith('; rel="next"')
         assert f"cursor={body['next']}" in link
         response = client.get(link.split(";")[0].strip("<>"))
+    pytest.fail(f"{url}: no last page after {pages} pages")
 
 
 def keys(items: list[dict[str, Any]]) -> list[str]:
@@ -241,6 +243,8 @@ def test_a_neighbourhood_filters_by_type_and_date(seeded_api: TestClient) -> Non
         ("/claims?kind=gossip", "unknown claim kind 'gossip'; known: assessment,"),
         ("/claims?certainty=sure", "unknown certainty 'sure'; known: asserted,"),
         ("/relationships?type=likes", "unknown relationship type 'likes'; known: "),
+        ("/sources?kind=bogus", "unknown source kind 'bogus'; known: article,"),
+        ("/sources?kind=", "unknown source kind ''; known: article,"),
     ],
 )
 def test_an_unknown_code_in_a_filter_is_refused_naming_the_known_ones(
@@ -447,9 +451,14 @@ def test_a_relationship_has_its_dates_to_their_precision(seeded_api: TestClient)
     assert body["materiel"] == ["fath-360", "iranian-uavs", "shahed-136"]
 
 
-def test_sources_list_and_one_source(seeded_api: TestClient) -> None:
+def test_sources_list_filter_and_one_source(seeded_api: TestClient, seeded_engine: Engine) -> None:
     walked = keys(walk(seeded_api, "/sources?limit=1"))
     assert ARTICLE in walked
+    news = column(seeded_engine, "SELECT key FROM source WHERE kind = 'news_report' ORDER BY key")
+    assert keys(walk(seeded_api, "/sources?kind=news_report&limit=1")) == news
+    assert news
+    # The article is the only source Asif Aziz wrote.
+    assert keys(walk(seeded_api, "/sources?author=asif-aziz")) == [ARTICLE]
     cited = seeded_api.get("/sources/times-of-israel-report").json()
     assert (cited["published"], cited["published_precision"]) == ("2024-11", "month")
 
@@ -521,6 +530,7 @@ def test_the_timeline_answers_as_the_cli_does(
         ("/claims?source=no-such-key", "source"),
         ("/relationships?subject=no-such-key", "actor"),
         ("/relationships?object=no-such-key", "actor"),
+        ("/sources?author=no-such-key", "actor"),
         ("/timeline?actor=no-such-key", "actor"),
     ],
 )

@@ -10,6 +10,8 @@ from nexusdb.api import problems
 from nexusdb.api.auth import require_read
 from nexusdb.api.caching import ETagMiddleware
 from nexusdb.api.database import ApiDatabase
+from nexusdb.api.middleware import HeadAsGet, JsonBody
+from nexusdb.api.parameters import refuse_unknown_query_parameters
 from nexusdb.api.routes import (
     actors,
     claims,
@@ -27,7 +29,7 @@ DESCRIPTION = """\
 Actors, events, claims, sources and relationships of the nexusdb knowledge base, each fact
 traced to the exact words of a source (or to a dataset record). Lists are keyset pages
 (`limit`, `cursor`, `Link: rel="next"`); every error is an RFC 9457 problem; every GET
-carries a strong ETag. See docs/api.md.
+carries a strong ETag, and HEAD answers as GET without the body. See docs/api.md.
 """
 
 
@@ -52,10 +54,14 @@ def create_app(url: str, settings: Settings | None = None) -> FastAPI:
         version=nexusdb.__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        dependencies=[Depends(refuse_unknown_query_parameters)],
     )
     app.state.database = database
     problems.install(app)
     app.add_middleware(ETagMiddleware)
+    app.add_middleware(JsonBody)
+    # Added last, so it runs first: the ETag middleware sees HEAD as the GET it is.
+    app.add_middleware(HeadAsGet)
     # /health stays open for probes; the data routes need a token when reads do.
     app.include_router(health.router)
     reads = [Depends(require_read)] if settings.api_read_token_required else []

@@ -8,7 +8,9 @@ still computed: the 304 saves the client's bandwidth and parsing, not the server
 import hashlib
 
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
+
+from nexusdb.api.middleware import MethodMiddleware
 
 # Headers a 304 repeats from the 200 it stands for (RFC 9110, 15.4.5).
 KEPT_ON_304 = ("cache-control", "content-location", "etag", "link", "vary")
@@ -26,18 +28,14 @@ def matches(if_none_match: str | None, tag: str) -> bool:
     return "*" in candidates or tag in candidates
 
 
-class ETagMiddleware:
-    """Plain ASGI (not BaseHTTPMiddleware, which runs each response through a task and
-    a stream of its own): a 200 to a GET is held until its last body chunk, tagged, and
-    sent whole, or replaced by a 304; every other response passes through as it comes."""
+class ETagMiddleware(MethodMiddleware):
+    """A 200 to a GET (or a HEAD, which comes here as GET: `HeadAsGet`) is held until its
+    last body chunk, tagged, and sent whole, or replaced by a 304; every other response
+    passes through as it comes."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    methods = frozenset({"GET"})
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         start: Message | None = None
         body = bytearray()
 

@@ -4,6 +4,10 @@ A cursor wraps the repository's `after` value (the last key, or a page function'
 cursor) so that clients treat it as a token and never build one; the repositories check
 what it holds. No OFFSET anywhere: a page starts after the last row seen, so walking
 all pages returns every row once even while rows are added.
+
+A cursor has no length limit: it holds the last row's key, and keys have none, so any
+limit would refuse the `next` link of a page that ends on a long key. A refused cursor
+is echoed shortened (`problems.echoed`).
 """
 
 import base64
@@ -28,10 +32,7 @@ Limit = Annotated[
 ]
 Cursor = Annotated[
     str | None,
-    Query(
-        max_length=400,
-        description="The `next` token of the previous page; leave out for the first page.",
-    ),
+    Query(description="The `next` token of the previous page; leave out for the first page."),
 ]
 
 
@@ -47,15 +48,16 @@ def encode_cursor(after: str) -> str:
 
 
 def decode_cursor(cursor: str | None) -> str | None:
-    """The repository's `after` value inside a token, or an error naming the token."""
+    """The repository's `after` value inside a token; an InvalidCursorError if there is
+    none (the problem names the token as sent)."""
     if cursor is None:
         return None
     try:
         after = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise InvalidCursorError(f"not a cursor of this listing: {cursor!r}") from None
+        raise InvalidCursorError("not base64url text") from None
     if not after or "\x00" in after:
-        raise InvalidCursorError(f"not a cursor of this listing: {cursor!r}")
+        raise InvalidCursorError("empty, or holds a NUL character")
     return after
 
 

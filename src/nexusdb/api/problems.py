@@ -4,6 +4,7 @@
 without parsing `detail`; `instance` is the path that failed.
 """
 
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
@@ -68,17 +69,46 @@ def problem(
     )
 
 
+# How much of a value a client sent a problem's detail quotes.
+ECHOED = 100
+
+
+def echoed(value: str) -> str:
+    """`value` quoted for a detail: whole up to ECHOED characters, else its start and its
+    length, so a detail stays short whatever was sent."""
+    if len(value) <= ECHOED:
+        return repr(value)
+    return f"{value[:ECHOED]!r}... ({len(value)} characters)"
+
+
 def _parameter(location: tuple[Any, ...]) -> str:
     """`("query", "limit")` as "query parameter 'limit'"; a body field by its path."""
     where, *path = location or ("request",)
     name = ".".join(str(part) for part in path)
     if where == "body":
-        return f"body field '{name}'" if name else "body"
-    return f"{where} parameter '{name}'" if name else str(where)
+        return f"body field {echoed(name)}" if name else "body"
+    return f"{where} parameter {echoed(name)}" if name else str(where)
+
+
+@dataclass(frozen=True)
+class BodyProblem:
+    """Why a request body cannot be read as JSON (`middleware.JsonBody`), answered in
+    place of the validation error its body gets once the route has checked its token."""
+
+    status: int
+    name: str
+    detail: str
+
+
+# Where JsonBody leaves a BodyProblem in the request's scope.
+BODY_PROBLEM = "nexusdb.body_problem"
 
 
 def _validation(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
+    body = request.scope.get(BODY_PROBLEM)
+    if isinstance(body, BodyProblem) and any(item["loc"][0] == "body" for item in error.errors()):
+        return problem(request, body.status, body.name, body.detail)
     details = "; ".join(
         f"{_parameter(tuple(item['loc']))}: {item['msg']}" for item in error.errors()
     )
@@ -103,7 +133,11 @@ def _not_found(request: Request, error: Exception) -> JSONResponse:
 
 
 def _bad_cursor(request: Request, error: Exception) -> JSONResponse:
-    return problem(request, 400, "invalid-cursor", str(error))
+    """Names the token as the client sent it, not what the repository found inside it."""
+    cursor = request.query_params.get("cursor", "")
+    return problem(
+        request, 400, "invalid-cursor", f"not a cursor of this listing: {echoed(cursor)}"
+    )
 
 
 def _refused(request: Request, error: Exception) -> JSONResponse:
@@ -164,6 +198,6 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 PROBLEM_RESPONSES = problem_responses(400, 404, 422, 503)
-# A write may also be refused for its token or a body that is not JSON at all, or clash
-# with what is stored.
-WRITE_PROBLEM_RESPONSES = problem_responses(400, 401, 403, 409, 422, 503)
+# A write may also be refused for its token, a body that is not JSON (400) or not sent as
+# JSON (415), or clash with what is stored.
+WRITE_PROBLEM_RESPONSES = problem_responses(400, 401, 403, 409, 415, 422, 503)

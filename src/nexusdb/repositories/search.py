@@ -3,9 +3,15 @@ search_text()), best match first, in pages.
 
 search_text() ranks at most `candidates` matches per table and returns the best
 `max_rows`; a page asks it for the rows up to the end of that page and keeps those after
-the previous page's last hit. The cursor names that hit (rank, kind, key, title) and how
-many hits came before it, so a page starts after the hit itself, not after a count of
-rows: a hit added meanwhile ahead of it is not returned twice, and none is skipped.
+the previous page's last hit. The cursor names that hit and how many hits came before it,
+so a page starts after the hit itself, not after a count of rows: a hit added meanwhile
+ahead of it is not returned twice, and none is skipped.
+
+A hit is named by what identifies it and orders it, never by its whole title (a claim's
+title is its statement, of any length): its rank, kind and key, and for a source
+paragraph the last part of its title ("paragraph 12"). Keys are unique within claims and
+within events; a source's paragraphs share its key and differ, and sort, only by that
+part of their titles (`<source title>, paragraph <n>`).
 """
 
 import json
@@ -24,24 +30,31 @@ SEARCH = text(
 )
 
 
+def _identity(hit: SearchHitRead) -> tuple[str, str, str]:
+    """Kind, key, and for a source paragraph "paragraph <n>" (empty for the others)."""
+    paragraph = hit.title.rpartition(", ")[2] if hit.kind == "source" else ""
+    return (hit.kind, hit.key, paragraph)
+
+
 def _order(hit: SearchHitRead) -> tuple[float, str, str, str]:
-    return (-hit.rank, hit.kind, hit.key, hit.title)
+    return (-hit.rank, *_identity(hit))
 
 
 def _cursor(seen: int, hit: SearchHitRead) -> str:
-    return json.dumps([seen, hit.rank, hit.kind, hit.key, hit.title], ensure_ascii=False)
+    return json.dumps([seen, hit.rank, *_identity(hit)], ensure_ascii=False)
 
 
 def _parse(after: str) -> tuple[int, tuple[float, str, str, str]]:
     try:
-        seen, rank, kind, key, title = json.loads(after)
+        # A cursor can be any length: nesting deep enough stops the parser with a RecursionError.
+        seen, rank, kind, key, paragraph = json.loads(after)
         if not (isinstance(seen, int) and seen >= 1 and isinstance(rank, int | float)):
             raise ValueError
-        if not all(isinstance(part, str) for part in (kind, key, title)):
+        if not all(isinstance(part, str) for part in (kind, key, paragraph)):
             raise ValueError
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):
         raise InvalidCursorError(f"not a cursor of search_text: {after!r}") from None
-    return seen, (-float(rank), kind, key, title)
+    return seen, (-float(rank), kind, key, paragraph)
 
 
 class SearchRepository:
@@ -83,8 +96,7 @@ class SearchRepository:
     ) -> list[SearchHitRead]:
         """The hits after the previous page's last one: found by identity where it is still
         there, else by its place in the order."""
-        _, kind, key, title = last
         for index, hit in enumerate(found):
-            if (hit.kind, hit.key, hit.title) == (kind, key, title):
+            if _identity(hit) == last[1:]:
                 return found[index + 1 :]
         return [hit for hit in found if _order(hit) > last]

@@ -5,8 +5,8 @@ from datetime import date
 from sqlalchemy import Select, func
 from sqlalchemy.orm import joinedload, selectinload
 
-from nexusdb.models import Actor, Source, SourceAuthor
-from nexusdb.repositories.base import Repository, id_of
+from nexusdb.models import Actor, Source, SourceAuthor, SourceKind
+from nexusdb.repositories.base import Repository, check_codes, id_of
 from nexusdb.schemas.read import Page, SourceRead
 
 
@@ -53,6 +53,7 @@ class SourceRepository(Repository[Source]):
         publication known to the month or year counts if its period reaches the interval."""
         statement = self.loaded()
         if kind is not None:
+            check_codes(self.session, SourceKind, [kind])
             statement = statement.where(Source.kind == kind)
         if author is not None:
             statement = statement.where(

@@ -19,7 +19,14 @@ from nexusdb.api.pages import (
     page_body,
     page_out,
 )
-from nexusdb.api.parameters import Key, code_query, date_query, parse_query_date, text_query
+from nexusdb.api.parameters import (
+    Code,
+    Key,
+    code_query,
+    date_query,
+    parse_query_date,
+    text_query,
+)
 from nexusdb.api.problems import PROBLEM_RESPONSES, Moved
 from nexusdb.repositories import ActorRepository, RecordNotFoundError, RelationshipRepository
 from nexusdb.schemas.api import ActorEventOut, ActorRelationshipOut, ReadOut
@@ -38,6 +45,8 @@ router = APIRouter(
 )
 
 MAX_DEPTH = 6
+# More `type` filters than a neighbourhood takes: more than any vocabulary needs.
+MAX_TYPES = 50
 
 
 class ActorProfileOut(ReadOut):
@@ -174,8 +183,11 @@ def actor_neighbourhood(
         int, Query(ge=1, le=MAX_DEPTH, description="How many relationships away.")
     ] = 2,
     type: Annotated[
-        list[str] | None,
-        Query(description="Only relationships of these types (repeat the parameter)."),
+        list[Code] | None,
+        Query(
+            max_length=MAX_TYPES,
+            description="Only relationships of these types (repeat the parameter).",
+        ),
     ] = None,
     at: Annotated[str | None, date_query("Only relationships that hold at this date")] = None,
     include_anonymous: Annotated[

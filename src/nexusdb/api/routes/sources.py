@@ -8,7 +8,7 @@ from nexusdb.api.dependencies import ReadSession
 from nexusdb.api.pages import DEFAULT_LIMIT, Cursor, Limit, PageOut, decode_cursor, page_out
 from nexusdb.api.parameters import Key, code_query, key_query
 from nexusdb.api.problems import PROBLEM_RESPONSES
-from nexusdb.repositories import SourceRepository
+from nexusdb.repositories import ActorRepository, SourceRepository
 from nexusdb.schemas.api import SourceOut
 
 router = APIRouter(prefix="/sources", tags=["sources"], responses=PROBLEM_RESPONSES)
@@ -25,6 +25,8 @@ def list_sources(
     cursor: Cursor = None,
 ) -> PageOut[SourceOut]:
     """Sources in key order."""
+    if author is not None:
+        ActorRepository(session).require(author)
     page = SourceRepository(session).find(
         kind=kind, author=author, after=decode_cursor(cursor), limit=limit
     )
