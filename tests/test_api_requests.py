@@ -14,6 +14,7 @@ from httpx2 import Response
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from nexusdb.api.middleware import MAX_BODY_BYTES
 from nexusdb.api.pages import encode_cursor
 from nexusdb.models import Source
 from nexusdb.repositories import SearchRepository, TokenRepository
@@ -303,6 +304,16 @@ def test_a_body_that_is_not_json_is_a_400_saying_where(
     response = body_problem(own, method, body, **own.write, **{"Content-Type": "application/json"})
     detail = problem(response, 400, "invalid-json")
     assert detail == f"request body is not valid JSON: {reason}"
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT"])
+def test_a_body_over_the_limit_is_a_413(own: Own, method: str) -> None:
+    # Valid JSON, so only its size refuses it.
+    body = b'{"key": "' + b"x" * MAX_BODY_BYTES + b'"}'
+    response = body_problem(own, method, body, **own.write, **{"Content-Type": "application/json"})
+    assert problem(response, 413, "too-large") == (
+        f"a request body holds at most {MAX_BODY_BYTES:,} bytes; this one is larger"
+    )
 
 
 @pytest.mark.parametrize(

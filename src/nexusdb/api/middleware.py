@@ -8,9 +8,14 @@ import json
 from abc import ABC, abstractmethod
 
 from starlette.datastructures import Headers
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from nexusdb.api.problems import BODY_PROBLEM, BodyProblem, echoed
+from nexusdb.api.problems import BODY_PROBLEM, BodyProblem, echoed, problem
+
+# The largest request body read: a source document with its text is the largest write,
+# and a long report is well under a megabyte; a body past this is refused unread.
+MAX_BODY_BYTES = 16 * 1024 * 1024
 
 
 class MethodMiddleware(ABC):
@@ -87,7 +92,8 @@ def body_problem(content_type: str | None, body: bytes) -> BodyProblem | None:
 
 class JsonBody(MethodMiddleware):
     """A request body must be JSON: another media type (or none) is a 415, JSON that does
-    not parse or is not UTF-8 a 400 that says where.
+    not parse or is not UTF-8 a 400 that says where, a body over MAX_BODY_BYTES a 413
+    (answered at once, before any more of it is read).
 
     Neither is answered here, so that a route checks its token first (a write without
     one is a 401 whatever its body) without this layer knowing about tokens. The problem
@@ -101,13 +107,21 @@ class JsonBody(MethodMiddleware):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         chunks: list[bytes] = []
+        declared = Headers(scope=scope).get("content-length", "")
+        size = int(declared) if declared.isdigit() else 0
         more = True
-        while more:
+        while more and size <= MAX_BODY_BYTES:
             message = await receive()
             if message["type"] != "http.request":
                 return  # The client went away: no one to answer.
             chunks.append(message.get("body", b""))
+            size = max(size, sum(map(len, chunks)))
             more = message.get("more_body", False)
+        if size > MAX_BODY_BYTES:
+            detail = f"a request body holds at most {MAX_BODY_BYTES:,} bytes; this one is larger"
+            too_large = problem(Request(scope), 413, "too-large", detail)
+            await too_large(scope, receive, send)
+            return
         body = b"".join(chunks)
         replayed = False
 
@@ -118,9 +132,9 @@ class JsonBody(MethodMiddleware):
             replayed = True
             return {"type": "http.request", "body": body, "more_body": False}
 
-        problem = body_problem(Headers(scope=scope).get("content-type"), body)
-        if problem is not None:
+        unreadable = body_problem(Headers(scope=scope).get("content-type"), body)
+        if unreadable is not None:
             headers = [(name, value) for name, value in scope["headers"] if name != b"content-type"]
             headers.append((b"content-type", b"application/octet-stream"))
-            scope = {**scope, "headers": headers, BODY_PROBLEM: problem}
+            scope = {**scope, "headers": headers, BODY_PROBLEM: unreadable}
         await self.app(scope, replay, send)
