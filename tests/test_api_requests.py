@@ -198,6 +198,13 @@ def test_head_answers_304_to_a_matching_etag(seeded_api: TestClient) -> None:
     assert (again.status_code, again.content, again.headers["etag"]) == (304, b"", tag)
 
 
+def test_a_method_not_allowed_names_head_beside_get(seeded_api: TestClient) -> None:
+    response = seeded_api.delete("/actors/iran")
+    assert problem(response, 405, "method-not-allowed") == "Method Not Allowed"
+    assert response.headers["allow"] == "GET, HEAD"
+    assert seeded_api.head("/actors/iran").status_code == 200
+
+
 def with_query(url: str, query: str) -> str:
     return f"{url}&{query}" if "?" in url else f"{url}?{query}"
 

@@ -115,16 +115,27 @@ def _validation(request: Request, error: Exception) -> JSONResponse:
     return problem(request, 422, "invalid-parameter", details)
 
 
+def _allowed(methods: str) -> str:
+    """A 405's `Allow`, with HEAD wherever GET is (middleware.HeadAsGet answers it)."""
+    listed = [method.strip() for method in methods.split(",")]
+    if "GET" in listed and "HEAD" not in listed:
+        listed.append("HEAD")
+    return ", ".join(listed)
+
+
 def _http(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
     names = {404: "not-found", 405: "method-not-allowed", 401: "unauthorized", 403: "forbidden"}
     detail = error.detail if isinstance(error.detail, str) else HTTPStatus(error.status_code).phrase
+    headers = dict(error.headers or {})
+    if "Allow" in headers:
+        headers["Allow"] = _allowed(headers["Allow"])
     return problem(
         request,
         error.status_code,
         names.get(error.status_code, "http-error"),
         detail,
-        headers=dict(error.headers or {}),
+        headers=headers,
     )
 
 
