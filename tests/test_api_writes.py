@@ -480,6 +480,22 @@ def test_an_event_rests_on_the_claims_it_names(world: World) -> None:
             )
             for stance in ("disputes", "qualifies")
         ),
+        # Nor is it evidence that an actor took part.
+        (
+            {
+                "participants": [
+                    {
+                        "actor": "iran",
+                        "role": "initiator",
+                        "evidence": [
+                            {"claim": "iran-supplied-missiles-and-uavs", "stance": "qualifies"}
+                        ],
+                    }
+                ]
+            },
+            "no-evidence",
+            "field 'participants[0].evidence': no claim supports it (stance 'supports')",
+        ),
         ({"type": "party"}, "unknown-code", "field 'type': unknown event type 'party' (known: "),
         (
             {"start": "2025-01"},

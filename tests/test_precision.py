@@ -51,6 +51,21 @@ def set_participant(key: str, **fields: object) -> object:
     return change
 
 
+def unsupported(
+    key: str, part: str, index: int, claim: str, stance: str
+) -> tuple[str, object, list[str]]:
+    """An OLD_MISTAKES case: a participant, quantity or materiel link of event `key` cites
+    `claim` with `stance` alone, so no claim supports it."""
+
+    def change(records: list[dict[str, object]]) -> None:
+        rows = by_key(records, key)[part]
+        assert isinstance(rows, list)
+        rows[index]["evidence"] = [{"claim": claim, "stance": stance}]
+
+    where = [f"entry '{key}'", f"field '{part}[{index}].evidence'", "no claim supports it"]
+    return ("events.yaml", change, where)
+
+
 # -- the seed validator -------------------------------------------------------------------
 
 # Each case puts back one of the old content's mistakes (issue 13's patterns).
@@ -148,6 +163,15 @@ OLD_MISTAKES = {
             "evidence", [{"claim": "war-engulfed-42-thousand", "stance": "disputes"}]
         ),
         ["entry 'israel-hamas-war'", "field 'evidence'", "no claim supports it"],
+    ),
+    "participant that no claim supports": unsupported(
+        "israel-hamas-war", "participants", 1, "israel-hamas-war-set-region-on-fire", "qualifies"
+    ),
+    "quantity that no claim supports": unsupported(
+        "israel-hamas-war", "quantities", 0, "war-engulfed-42-thousand", "disputes"
+    ),
+    "materiel link that no claim supports": unsupported(
+        "pager-detonations", "materiel", 0, "pager-detonations", "qualifies"
     ),
     "child event before its parent": (
         "events.yaml",

@@ -308,8 +308,11 @@ class Planner:
                     " date_basis_ref",
                 )
 
-    def supporting_claims(self, record: Grounded, evidence: list[Evidence]) -> list[ClaimFacts]:
-        """The claims cited in support of a row (stance 'supports'). A row resting on claims
+    def supporting_claims(
+        self, basis: str, evidence: list[Evidence], field_name: str = "evidence"
+    ) -> list[ClaimFacts]:
+        """The claims cited in support of a row (stance 'supports'): an event, a
+        relationship, a participant, a quantity or a materiel link. A row resting on claims
         needs one: a claim that disputes or qualifies it is no evidence that it holds, and
         the row would state more than its sources do. Outside knowledge (basis external)
         rests on its reference instead."""
@@ -318,9 +321,9 @@ class Planner:
             for item in evidence
             if item.stance == "supports" and (claim := self.known.claim(item.claim)) is not None
         ]
-        if not supporting and record.basis != "external":
+        if not supporting and basis != "external":
             raise self._fail(
-                "evidence", "no claim supports it (stance 'supports')", problem="no-evidence"
+                field_name, "no claim supports it (stance 'supports')", problem="no-evidence"
             )
         return supporting
 
@@ -328,7 +331,7 @@ class Planner:
         """The database's overstated_relationship view: a relationship resting on claims is
         no surer than the strongest that supports it; outside knowledge rests on its
         reference instead."""
-        supporting = self.supporting_claims(record, record.evidence)
+        supporting = self.supporting_claims(record.basis, record.evidence)
         ranks = self.vocabularies.certainty_rank
         ranked = sorted(
             (ranks[claim.certainty], claim.certainty, claim.key)
@@ -576,6 +579,8 @@ class Planner:
                 link.evidence,
                 f"materiel[{index}].evidence",
             )
+            # A link has no basis of its own: it rests on its claims.
+            self.supporting_claims("source_text", link.evidence, f"materiel[{index}].evidence")
 
     def event(self, record: EventRecord) -> None:
         event_id = derived_id("event", record.key)
@@ -599,7 +604,7 @@ class Planner:
             },
         )
         self.evidence("event_evidence", "event_id", event_id, record.evidence, "evidence")
-        self.supporting_claims(record, record.evidence)
+        self.supporting_claims(record.basis, record.evidence)
         for index, participant in enumerate(record.participants):
             participant_id = derived_id(
                 "event_participant", record.key, participant.actor, participant.role
@@ -624,6 +629,9 @@ class Planner:
                 participant_id,
                 participant.evidence,
                 f"participants[{index}].evidence",
+            )
+            self.supporting_claims(
+                participant.basis, participant.evidence, f"participants[{index}].evidence"
             )
         for index, quantity in enumerate(record.quantities):
             quantity_id = derived_id("event_quantity", record.key, quantity.kind, quantity.counted)
@@ -652,6 +660,9 @@ class Planner:
                 quantity_id,
                 quantity.evidence,
                 f"quantities[{index}].evidence",
+            )
+            self.supporting_claims(
+                quantity.basis, quantity.evidence, f"quantities[{index}].evidence"
             )
         self.materiel_links("event_materiel", "event_id", record.key, event_id, record.materiel)
 
