@@ -247,7 +247,7 @@ def test_an_unknown_query_parameter_is_named_with_those_the_route_takes(
 INCOMPLETE = b'{"key": "body-check"}'
 
 
-def body_problem(own: Own, method: str, body: bytes, **headers: str) -> Response:
+def body_problem(own: Own, method: str, body: bytes | Iterator[bytes], **headers: str) -> Response:
     """What a write of `body` answers; nothing is written whatever it is."""
     response = own.client.request(
         method,
@@ -314,10 +314,13 @@ def test_a_body_that_is_not_json_is_a_400_saying_where(
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT"])
-def test_a_body_over_the_limit_is_a_413(own: Own, method: str) -> None:
-    # Valid JSON, so only its size refuses it.
+@pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
+def test_a_body_over_the_limit_is_a_413(own: Own, method: str, chunked: bool) -> None:
+    # Valid JSON, so only its size refuses it; sent in pieces, it has no Content-Length.
     body = b'{"key": "' + b"x" * MAX_BODY_BYTES + b'"}'
-    response = body_problem(own, method, body, **own.write, **{"Content-Type": "application/json"})
+    piece = 1 << 20
+    sent = iter([body[at : at + piece] for at in range(0, len(body), piece)]) if chunked else body
+    response = body_problem(own, method, sent, **own.write, **{"Content-Type": "application/json"})
     assert problem(response, 413, "too-large") == (
         f"a request body holds at most {MAX_BODY_BYTES:,} bytes; this one is larger"
     )

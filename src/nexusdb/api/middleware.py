@@ -108,14 +108,18 @@ class JsonBody(MethodMiddleware):
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         chunks: list[bytes] = []
         declared = Headers(scope=scope).get("content-length", "")
+        # The larger of what the client announced and what has arrived.
         size = int(declared) if declared.isdigit() else 0
+        received = 0
         more = True
         while more and size <= MAX_BODY_BYTES:
             message = await receive()
             if message["type"] != "http.request":
                 return  # The client went away: no one to answer.
-            chunks.append(message.get("body", b""))
-            size = max(size, sum(map(len, chunks)))
+            chunk = message.get("body", b"")
+            chunks.append(chunk)
+            received += len(chunk)
+            size = max(size, received)
             more = message.get("more_body", False)
         if size > MAX_BODY_BYTES:
             detail = f"a request body holds at most {MAX_BODY_BYTES:,} bytes; this one is larger"
