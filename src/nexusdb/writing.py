@@ -149,14 +149,7 @@ class DatabaseKnown:
         """The stored relationships of an edge. Locks the edge until the transaction ends
         first, so that two writers of overlapping readings cannot both find none."""
         subject_id, relationship_type, object_id = edge
-        self.session.execute(
-            select(
-                func.pg_advisory_xact_lock(
-                    func.hashtext("nexusdb relationship edge"),
-                    func.hashtext(f"{subject_id} {relationship_type} {object_id}"),
-                )
-            )
-        )
+        _hold(self.session, "relationship edge", f"{subject_id} {relationship_type} {object_id}")
         rows = self.session.execute(
             select(Relationship.start_date, Relationship.end_date, Relationship.key).where(
                 Relationship.subject_id == subject_id,
@@ -258,16 +251,21 @@ def _clash(kind: str, key: str, error: psycopg.Error) -> WriteRefusedError:
     )
 
 
-def _lock_key(session: Session, kind: str, key: str) -> None:
-    """Wait until no other transaction is writing a `kind` row of this key, and keep
-    others waiting until this one ends: two retries of one PUT sent at once would
-    otherwise both find no row and both insert it, and the second would fail on the
-    primary key. Taken before the existence check, so a write that waited sees the
-    row the other committed. Its two-number form keeps it apart from the one-number
-    locks of seeding, imports and Idempotency-Keys."""
+def _hold(session: Session, scope: str, name: str) -> None:
+    """Wait until no other transaction holds `name` in `scope`, then hold it until this one
+    ends (a transaction advisory lock). Its two-number form keeps it apart from the
+    one-number locks of seeding, imports and Idempotency-Keys."""
     session.execute(
-        select(func.pg_advisory_xact_lock(func.hashtext(f"nexusdb {kind}"), func.hashtext(key)))
+        select(func.pg_advisory_xact_lock(func.hashtext(f"nexusdb {scope}"), func.hashtext(name)))
     )
+
+
+def _lock_key(session: Session, kind: str, key: str) -> None:
+    """Hold the key of the `kind` row being written: two retries of one PUT sent at once
+    would otherwise both find no row and both insert it, and the second would fail on the
+    primary key. Taken before the existence check, so a write that waited sees the row
+    the other committed."""
+    _hold(session, kind, key)
 
 
 def _write(
